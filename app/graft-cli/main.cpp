@@ -1,0 +1,43 @@
+// graft-cli: the merge engine, headless. One file per subcommand.
+
+#include <CLI/CLI.hpp>
+
+#include <exception>
+#include <functional>
+#include <iostream>
+
+#include "cli_context.h"
+#include "io/error.h"
+#include "ls_command.h"
+
+int main(int argc, char** argv) {
+  using namespace graft::cli;
+  CLI::App app{"graft-cli: inspect and transplant deep-learning checkpoint weights", "graft-cli"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "graft-cli 0.1.0");
+  std::function<int()> run;
+  addLsCommand(app, run);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kUsage;
+  }
+
+  try {
+    return run ? run() : kUsage;
+  } catch (const UsageError& e) {
+    reportError(e.message);
+    return kUsage;
+  } catch (const std::exception& e) {
+    reportError(e.what());
+    return kError;
+  }
+}

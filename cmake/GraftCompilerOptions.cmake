@@ -1,0 +1,14 @@
+# Warnings and sanitizers for Graft's own targets. Third-party headers (Qt, HDF5, Eigen) are
+# system headers and do not warn.
+add_library(graft_compiler_options INTERFACE)
+target_compile_options(graft_compiler_options INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-align
+  -Wunused -Woverloaded-virtual -Wimplicit-fallthrough)
+if(GRAFT_WERROR)
+  target_compile_options(graft_compiler_options INTERFACE -Werror)
+endif()
+
+if(GRAFT_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()

@@ -1,0 +1,63 @@
+#include "checkpoint/checkpoint.h"
+
+#include "io/error.h"
+
+namespace graft {
+
+void CheckpointMetadata::set(std::string key, std::string value) {
+  for (auto& [k, v] : entries_)
+    if (k == key) {
+      v = std::move(value);
+      return;
+    }
+  entries_.emplace_back(std::move(key), std::move(value));
+}
+
+const std::string& CheckpointMetadata::get(const std::string& key) const {
+  static const std::string kEmpty;
+  for (const auto& [k, v] : entries_)
+    if (k == key) return v;
+  return kEmpty;
+}
+
+bool CheckpointMetadata::has(const std::string& key) const {
+  for (const auto& [k, v] : entries_)
+    if (k == key) return true;
+  return false;
+}
+
+Checkpoint::Checkpoint(std::string formatId, std::filesystem::path path, std::unique_ptr<Node> root,
+                       std::shared_ptr<const TensorStorage> storage)
+    : formatId_(std::move(formatId)),
+      path_(path),
+      files_{std::move(path)},
+      root_(std::move(root)),
+      storage_(std::move(storage)) {
+  root_->computeTotals();
+  forEachVariable(*root_, [this](const Node& v) {
+    variables_.push_back(&v);
+    byKey_.emplace(v.tensor()->key, &v);
+    if (v.role() == NodeRole::Weights) {
+      modelParameters_ += v.tensor()->elementCount;
+      modelBytes_ += v.tensor()->byteSize;
+    }
+  });
+}
+
+const Node* Checkpoint::findByKey(const std::string& key) const {
+  const auto it = byKey_.find(key);
+  return it == byKey_.end() ? nullptr : it->second;
+}
+
+const Node* Checkpoint::findByPath(const std::string& path) const {
+  for (const Node* v : variables_)
+    if (v->path() == path) return v;
+  return nullptr;
+}
+
+std::unique_ptr<TensorStream> Checkpoint::openTensor(const Node& variable) const {
+  if (!variable.tensor()) throw fileError(path_, "'" + variable.path() + "' is not a variable");
+  return storage_->open(*variable.tensor());
+}
+
+}  // namespace graft

@@ -1,0 +1,45 @@
+#include "checkpoint/tree_builder.h"
+
+#include "io/error.h"
+
+namespace graft {
+
+TreeBuilder::TreeBuilder() : root_(std::make_unique<Node>(NodeKind::Group, "")) {}
+
+Node& TreeBuilder::child(Node& parent, const std::string& name, NodeKind kind, NodeRole role) {
+  auto key = std::make_pair(static_cast<const Node*>(&parent), name);
+  if (auto it = index_.find(key); it != index_.end()) return *it->second;
+  Node& created = parent.addChild(std::make_unique<Node>(kind, name, role));
+  index_.emplace(std::move(key), &created);
+  return created;
+}
+
+Node& TreeBuilder::groups(Node& parent, const std::vector<std::string>& components, NodeRole role) {
+  Node* at = &parent;
+  for (const auto& c : components) at = &child(*at, c, NodeKind::Group, role);
+  return *at;
+}
+
+Node& TreeBuilder::variable(Node& parent, const std::string& name, TensorInfo info, NodeRole role) {
+  auto key = std::make_pair(static_cast<const Node*>(&parent), name);
+  if (index_.count(key)) throw Error("duplicate variable '" + info.key + "'");
+  Node& created = parent.addChild(std::make_unique<Node>(NodeKind::Variable, name, role));
+  created.setTensor(std::move(info));
+  index_.emplace(std::move(key), &created);
+  return created;
+}
+
+std::vector<std::string> splitPath(std::string_view path, char sep) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    const std::size_t end = path.find(sep, start);
+    const std::string_view part = path.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    if (!part.empty()) parts.emplace_back(part);
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  return parts;
+}
+
+}  // namespace graft

@@ -1,0 +1,34 @@
+#pragma once
+// One kind of checkpoint file. A format recognises files by content (never by extension),
+// opens them into the uniform Checkpoint model, and, where it can, writes them.
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "checkpoint/checkpoint.h"
+#include "formats/file_probe.h"
+
+namespace graft {
+
+enum class FormatCapability : unsigned { Read = 1, Write = 2, ReadWrite = 3 };
+
+struct SniffResult {
+  int score = 0;       // 0: not this format; higher wins when several claim a file
+  std::string reason;  // why not, for the user when no format claims the file
+};
+
+class CheckpointFormat {
+ public:
+  virtual ~CheckpointFormat() = default;
+  virtual std::string id() const = 0;           // "keras2-h5"; the CLI's --format values
+  virtual std::string displayName() const = 0;  // "Keras 2 HDF5"
+  virtual FormatCapability capabilities() const = 0;
+  virtual std::vector<std::string> fileExtensions() const = 0;  // for file dialogs only
+  virtual SniffResult sniff(const FileProbe& probe) const = 0;
+  // Reads metadata and the tree; no tensor bytes. Throws graft::Error naming the file.
+  virtual std::unique_ptr<Checkpoint> open(const std::filesystem::path& path) const = 0;
+};
+
+}  // namespace graft

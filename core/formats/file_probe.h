@@ -1,0 +1,34 @@
+#pragma once
+// The bytes a format needs to recognise a file by content: its head and tail.
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <vector>
+
+namespace graft {
+
+class FileProbe {
+ public:
+  // Reads the first and last few KiB. Throws graft::Error for a missing file, a directory,
+  // or an unreadable one.
+  explicit FileProbe(std::filesystem::path path);
+
+  const std::filesystem::path& path() const { return path_; }
+  std::uint64_t fileSize() const { return size_; }
+  const std::vector<std::byte>& head() const { return head_; }
+  const std::vector<std::byte>& tail() const { return tail_; }
+
+  // True if `magic` stands at `offset` (within the head).
+  bool hasBytesAt(std::size_t offset, std::initializer_list<std::uint8_t> magic) const;
+  // HDF5 signature at 0, 512, 1024, 2048, ... (a user block shifts it; checkpoint-formats.md §1.6).
+  bool looksLikeHdf5() const;
+
+ private:
+  std::filesystem::path path_;
+  std::uint64_t size_ = 0;
+  std::vector<std::byte> head_;
+  std::vector<std::byte> tail_;
+};
+
+}  // namespace graft

@@ -1,0 +1,63 @@
+#include "formats/format_registry.h"
+
+#include "formats/keras2_h5_format.h"
+#include "io/error.h"
+
+namespace graft {
+
+const FormatRegistry& FormatRegistry::builtin() {
+  static const FormatRegistry registry = [] {
+    FormatRegistry r;
+    r.add(std::make_unique<Keras2H5Format>());
+    return r;
+  }();
+  return registry;
+}
+
+void FormatRegistry::add(std::unique_ptr<CheckpointFormat> format) { formats_.push_back(std::move(format)); }
+
+const CheckpointFormat* FormatRegistry::find(const std::string& id) const {
+  for (const auto& f : formats_)
+    if (f->id() == id) return f.get();
+  return nullptr;
+}
+
+const CheckpointFormat& FormatRegistry::detect(const std::filesystem::path& path) const {
+  const FileProbe probe(path);
+  if (probe.fileSize() == 0) throw fileError(path, "empty file, not a checkpoint");
+  const CheckpointFormat* best = nullptr;
+  int bestScore = 0;
+  std::string reason;
+  for (const auto& f : formats_) {
+    SniffResult r = f->sniff(probe);
+    if (r.score > bestScore) {
+      best = f.get();
+      bestScore = r.score;
+    } else if (r.score == 0 && reason.empty()) {
+      reason = std::move(r.reason);
+    }
+  }
+  if (best) return *best;
+  throw fileError(path, "not a checkpoint Graft can read" + (reason.empty() ? std::string() : " (" + reason + ")"));
+}
+
+std::unique_ptr<Checkpoint> FormatRegistry::open(const std::filesystem::path& path) const {
+  return detect(path).open(path);
+}
+
+std::string FormatRegistry::fileDialogFilter() const {
+  auto patterns = [](const CheckpointFormat& f) {
+    std::string p;
+    for (const auto& ext : f.fileExtensions()) p += (p.empty() ? "*" : " *") + ext;
+    return p;
+  };
+  std::string all;
+  std::string each;
+  for (const auto& f : formats_) {
+    all += (all.empty() ? "" : " ") + patterns(*f);
+    each += ";;" + f->displayName() + " (" + patterns(*f) + ")";
+  }
+  return "Checkpoints (" + all + ")" + each + ";;All files (*)";
+}
+
+}  // namespace graft
