@@ -38,7 +38,10 @@ const CheckpointFormat& FormatRegistry::detect(const std::filesystem::path& path
     }
   }
   if (best) return *best;
-  throw fileError(path, "not a checkpoint Graft can read" + (reason.empty() ? std::string() : " (" + reason + ")"));
+  if (!reason.empty()) throw fileError(path, "not a checkpoint Graft can read: " + reason);
+  std::string known;
+  for (const auto& f : formats_) known += (known.empty() ? "" : ", ") + f->displayName();
+  throw fileError(path, "not a checkpoint Graft can read (it reads " + known + ")");
 }
 
 std::unique_ptr<Checkpoint> FormatRegistry::open(const std::filesystem::path& path) const {

@@ -188,7 +188,7 @@ class Keras2Reader {
 }  // namespace
 
 SniffResult Keras2H5Format::sniff(const FileProbe& probe) const {
-  if (!probe.looksLikeHdf5()) return {0, "no HDF5 signature"};
+  if (!probe.looksLikeHdf5()) return {};
   try {
     hdf5::OpenFile file(probe.path());
     if (findWeightsRoot(file.id())) return {100, {}};

@@ -7,6 +7,16 @@ namespace graft {
 Node::Node(NodeKind kind, std::string name, NodeRole role)
     : kind_(kind), name_(std::move(name)), role_(role) {}
 
+Node::~Node() {
+  std::vector<std::unique_ptr<Node>> pending = std::move(children_);
+  while (!pending.empty()) {
+    std::unique_ptr<Node> n = std::move(pending.back());
+    pending.pop_back();
+    for (auto& c : n->children_) pending.push_back(std::move(c));
+    n->children_.clear();
+  }
+}
+
 std::string Node::path() const {
   std::vector<const Node*> chain;
   for (const Node* n = this; n && n->parent_; n = n->parent_) chain.push_back(n);

@@ -21,6 +21,7 @@ enum class NodeRole { Weights, Optimizer, Bookkeeping };
 class Node {
  public:
   Node(NodeKind kind, std::string name, NodeRole role = NodeRole::Weights);
+  ~Node();  // iterative: a hostile, deeply nested file must not overflow the stack
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;
 

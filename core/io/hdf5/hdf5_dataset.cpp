@@ -1,6 +1,7 @@
 #include "io/hdf5/hdf5_dataset.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <vector>
 
@@ -215,6 +216,12 @@ OpenFile::OpenFile(const std::filesystem::path& path) : raw_(path) {
   file_ = fileId(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
   if (!file_) {
     const std::string why = takeErrorMessage();
+    // HDF5 says "truncated file: eof = 700000, sblock->base_addr = 0, stored_eof = 1377088".
+    unsigned long long have = 0, want = 0, base = 0;
+    if (std::sscanf(why.c_str(), "truncated file: eof = %llu, sblock->base_addr = %llu, stored_eof = %llu", &have,
+                    &base, &want) == 3)
+      throw fileError(path, "truncated HDF5 file: " + std::to_string(have) + " of " + std::to_string(want) +
+                                " bytes present");
     throw fileError(path, "cannot open as HDF5" + (why.empty() ? std::string() : ": " + why));
   }
 }

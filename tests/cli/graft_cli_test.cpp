@@ -1,0 +1,108 @@
+// graft-cli as a user runs it: exit codes, one-line errors, listings equal to the goldens.
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "hdf5_fixtures.h"
+#include "test_support.h"
+
+using namespace graft;
+namespace fs = std::filesystem;
+
+namespace {
+
+test::CommandResult cli(std::vector<std::string> args) {
+  args.insert(args.begin(), GRAFT_CLI_PATH);
+  return test::runCommand(args);
+}
+
+void expectOneLineError(const test::CommandResult& r, const fs::path& file, const std::string& what) {
+  EXPECT_EQ(r.exitCode, 1) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+  EXPECT_EQ(r.err.rfind("graft-cli: error: " + file.string() + ": ", 0), 0u) << r.err;
+  EXPECT_NE(r.err.find(what), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_EQ(r.err.find("HDF5-DIAG"), std::string::npos) << r.err;
+}
+
+}  // namespace
+
+TEST(GraftCli, LsPrintsHeaderAndTree) {
+  GRAFT_REAL_DATA_OR_SKIP(real);
+  const auto r = cli({"ls", (real / "keras2-model-h5/tf-fashion_my_model.h5").string()});
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_NE(r.out.find("tf-fashion_my_model.h5  [keras2-h5]  Keras 2.2.4-tf  44 variables"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("conv2d                 Conv2D"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  kernel:0             (3, 3, 1, 32)       float32      288  1.1 KiB"), std::string::npos) << r.out;
+}
+
+TEST(GraftCli, LsJsonChecksumsEqualsGolden) {
+  GRAFT_REAL_DATA_OR_SKIP(real);
+  const auto r = cli({"ls", "--json", "--checksums", (real / "keras2-model-h5/dl4j_keras-attention.h5").string()});
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  auto ours = nlohmann::json::parse(r.out);
+  for (auto& v : ours["variables"]) {
+    EXPECT_TRUE(v.contains("path"));
+    v.erase("path");
+  }
+  auto golden = nlohmann::json::parse(test::readFile(real / "golden/keras2-model-h5/dl4j_keras-attention.h5.json"));
+  EXPECT_EQ(ours["format"], golden["format"]);
+  EXPECT_EQ(ours["variables"], golden["variables"]);
+}
+
+TEST(GraftCli, LsFilterKeepsMatchesAndTheirParents) {
+  GRAFT_REAL_DATA_OR_SKIP(real);
+  const auto file = (real / "keras2-model-h5/tf-fashion_my_model.h5").string();
+  const auto json = cli({"ls", "--json", "--filter", "^conv2d_1/", file});
+  ASSERT_EQ(json.exitCode, 0) << json.err;
+  const auto listing = nlohmann::json::parse(json.out);
+  ASSERT_EQ(listing["variables"].size(), 2u);
+  EXPECT_EQ(listing["variables"][0]["key"], "conv2d_1/conv2d_1/bias:0");
+  const auto tree = cli({"ls", "--filter", "moving_mean", file});
+  EXPECT_NE(tree.out.find("batch_normalization_3"), std::string::npos);
+  EXPECT_EQ(tree.out.find("conv2d "), std::string::npos) << tree.out;
+}
+
+TEST(GraftCli, LsDepthLimitsTheTree) {
+  GRAFT_REAL_DATA_OR_SKIP(real);
+  const auto r = cli({"ls", "--depth", "1", (real / "keras2-model-h5/tf-fashion_my_model.h5").string()});
+  ASSERT_EQ(r.exitCode, 0);
+  EXPECT_EQ(r.out.find("kernel:0"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("dense "), std::string::npos) << r.out;
+}
+
+TEST(GraftCli, BadInputsGiveOneLineErrorsAndExitCode1) {
+  test::TempDir dir;
+  test::writeFile(dir / "empty.h5", "");
+  expectOneLineError(cli({"ls", (dir / "empty.h5").string()}), dir / "empty.h5", "empty file");
+  test::writeFile(dir / "text.h5", "not hdf5 at all");
+  expectOneLineError(cli({"ls", (dir / "text.h5").string()}), dir / "text.h5", "not a checkpoint");
+  expectOneLineError(cli({"ls", (dir / "missing.h5").string()}), dir / "missing.h5", "no such file");
+  expectOneLineError(cli({"ls", dir.path().string()}), dir.path(), "is a directory");
+  {
+    test::H5Writer w(dir / "plain.h5");
+    w.floatDataset(w.root(), "x", {2});
+  }
+  expectOneLineError(cli({"ls", (dir / "plain.h5").string()}), dir / "plain.h5", "without Keras weights");
+}
+
+TEST(GraftCli, TruncatedHdf5GivesOneLineErrorWithoutHdf5Dump) {
+  GRAFT_REAL_DATA_OR_SKIP(real);
+  test::TempDir dir;
+  const std::string whole = test::readFile(real / "keras2-model-h5/tf-fashion_my_model.h5");
+  test::writeFile(dir / "cut.h5", whole.substr(0, whole.size() / 2));
+  expectOneLineError(cli({"ls", "--json", "--checksums", (dir / "cut.h5").string()}), dir / "cut.h5",
+                     "truncated HDF5 file: 688544 of 1377088 bytes present");
+}
+
+TEST(GraftCli, UsageErrorsExitWith2) {
+  EXPECT_EQ(cli({}).exitCode, 2);
+  EXPECT_EQ(cli({"ls"}).exitCode, 2);
+  EXPECT_EQ(cli({"ls", "--bogus", "x.h5"}).exitCode, 2);
+  EXPECT_EQ(cli({"frobnicate"}).exitCode, 2);
+  const auto badRegex = cli({"ls", "--filter", "(", "x.h5"});
+  EXPECT_EQ(badRegex.exitCode, 2);
+  EXPECT_NE(badRegex.err.find("--filter"), std::string::npos) << badRegex.err;
+  EXPECT_EQ(cli({"ls", "--help"}).exitCode, 0);
+}

@@ -1,0 +1,59 @@
+// Files are recognised by their bytes, never by their extension.
+
+#include <gtest/gtest.h>
+
+#include "formats/format_registry.h"
+#include "io/error.h"
+#include "test_support.h"
+
+using namespace graft;
+namespace fs = std::filesystem;
+
+TEST(Sniffing, DotKerasFileThatIsHdf5IsReadAsKeras2) {
+  GRAFT_REAL_DATA_OR_SKIP(real);
+  const auto& format = FormatRegistry::builtin().detect(real / "keras2-model-h5/mario_model.keras");
+  EXPECT_EQ(format.id(), "keras2-h5");
+}
+
+TEST(Sniffing, ModelNamedH5ThatHoldsOnlyWeightsIsReadAsSaveWeights) {
+  GRAFT_REAL_DATA_OR_SKIP(real);
+  const auto ckpt = FormatRegistry::builtin().open(real / "keras2-weights-h5/emoji_model.h5");
+  EXPECT_EQ(ckpt->metadata().get("layout"), "save_weights (weights only)");
+}
+
+TEST(Sniffing, ExtensionIsIgnored) {
+  GRAFT_REAL_DATA_OR_SKIP(real);
+  test::TempDir dir;
+  fs::copy_file(real / "keras2-model-h5/dl4j_cnn_batch_norm.h5", dir / "weights.safetensors");
+  EXPECT_EQ(FormatRegistry::builtin().detect(dir / "weights.safetensors").id(), "keras2-h5");
+}
+
+TEST(Sniffing, HdfSignatureAfterAUserBlockIsFound) {
+  GRAFT_REAL_DATA_OR_SKIP(real);
+  test::TempDir dir;
+  // A 512-byte user block moves the signature; HDF5 itself finds the superblock there.
+  std::string bytes(512, '\0');
+  bytes += test::readFile(real / "keras2-model-h5/dl4j_cnn_batch_norm.h5");
+  test::writeFile(dir / "ub.h5", bytes);
+  const FileProbe probe(dir / "ub.h5");
+  EXPECT_TRUE(probe.looksLikeHdf5());
+  EXPECT_FALSE(probe.hasBytesAt(0, {0x89, 'H', 'D', 'F'}));
+}
+
+TEST(Sniffing, Keras3WeightsAreNotMistakenForKeras2) {
+  GRAFT_REAL_DATA_OR_SKIP(real);
+  try {
+    FormatRegistry::builtin().detect(real / "keras3-weights-h5/snake_model.weights.h5");
+    FAIL() << "a Keras 3 file was claimed by the Keras 2 reader";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("HDF5 file without Keras weights"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Sniffing, RegistryBuildsTheFileDialogFilterFromItsFormats) {
+  const auto filter = FormatRegistry::builtin().fileDialogFilter();
+  EXPECT_NE(filter.find("Keras 2 HDF5 (*.h5 *.hdf5 *.keras)"), std::string::npos) << filter;
+  EXPECT_NE(filter.find("All files (*)"), std::string::npos);
+  EXPECT_NE(FormatRegistry::builtin().find("keras2-h5"), nullptr);
+  EXPECT_EQ(FormatRegistry::builtin().find("nope"), nullptr);
+}
