@@ -40,6 +40,9 @@ fi
 mkdir -p "$work"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# Run a snapshot: a rebuild during the run would otherwise swap or break the binary.
+cp "$graft" "$tmp/graft-cli"
+bin=$tmp/graft-cli
 
 # Generate a checkpoint, or reuse it when its size is within 5 %; prints its path.
 make_file() {
@@ -58,14 +61,14 @@ files=("$small" "$large")
 
 # Both tools must see the same tensors, otherwise the comparison is meaningless.
 for f in "${files[@]}"; do
-  n_graft=$("$graft" ls --json "$f" | grep -o '"key"' | wc -l) || die "graft-cli ls --json failed on $f"
+  n_graft=$("$bin" ls --json "$f" | grep -o '"key"' | wc -l) || die "graft-cli ls --json failed on $f"
   n_h5ls=$(h5ls -r "$f" | grep -c ' Dataset ') || die "h5ls -r failed on $f"
   (( n_graft > 0 && n_graft == n_h5ls )) || die "tensor count mismatch on $f: graft-cli $n_graft, h5ls $n_h5ls"
 done
 
 tools=(graft h5ls)
 # Sets the array `cmd` to TOOL's command line on FILE.
-set_cmd() { case $1 in graft) cmd=("$graft" ls --json "$2") ;; h5ls) cmd=(h5ls -r "$2") ;; esac; }
+set_cmd() { case $1 in graft) cmd=("$bin" ls --json "$2") ;; h5ls) cmd=(h5ls -r "$2") ;; esac; }
 
 # One run under GNU time; prints "wall_ms rss_kb".
 gnu_time() {
@@ -116,7 +119,7 @@ stats() {
 
 if (( k > 1 )); then mode="mean of $k back-to-back calls per sample (date)"; else mode="one call per sample (GNU time)"; fi
 echo
-echo "graft-cli: $graft"
+echo "graft-cli: $graft (snapshot at start)"
 echo "h5ls:      $(command -v h5ls) ($(h5ls --version | awk '{ print $NF }'))"
 echo "samples:   $repeats per tool and file; wall = $mode; RSS = GNU time %M"
 echo

@@ -6,6 +6,7 @@
 #include <functional>
 #include <iostream>
 
+#include "about.h"
 #include "cli_context.h"
 #include "io/error.h"
 #include "ls_command.h"
@@ -14,7 +15,7 @@ int main(int argc, char** argv) {
   using namespace graft::cli;
   CLI::App app{"graft-cli: inspect and transplant deep-learning checkpoint weights", "graft-cli"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "graft-cli 0.1.0");
+  app.set_version_flag("--version", "graft-cli " + graft::graftVersion() + " (HDF5 " + graft::hdf5Version() + ")");
   std::function<int()> run;
   addLsCommand(app, run);
 

@@ -1,0 +1,36 @@
+// graft: the window. `graft [SOURCE [TARGET]]`.
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QIcon>
+#include <QTimer>
+
+#include "about.h"
+#include "main_window.h"
+
+int main(int argc, char** argv) {
+  QApplication app(argc, argv);
+  QApplication::setApplicationName(QStringLiteral("Graft"));
+  QApplication::setOrganizationName(QStringLiteral("Graft"));
+  QApplication::setApplicationVersion(QString::fromStdString(graft::graftVersion()));
+  QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/graft.svg")));  // needs libqt6svg6
+
+  QCommandLineParser parser;
+  parser.setApplicationDescription(QStringLiteral("Side-by-side editor for deep-learning checkpoints"));
+  parser.addHelpOption();
+  parser.addVersionOption();
+  parser.addPositionalArgument(QStringLiteral("source"), QStringLiteral("Checkpoint to take weights from"), QStringLiteral("[SOURCE]"));
+  parser.addPositionalArgument(QStringLiteral("target"), QStringLiteral("Checkpoint to put weights into"), QStringLiteral("[TARGET]"));
+  QCommandLineOption quitAfter(QStringLiteral("quit-after"), QStringLiteral("Quit after MS milliseconds (smoke tests, screenshots)"),
+                               QStringLiteral("MS"));
+  parser.addOption(quitAfter);
+  parser.process(app);
+
+  graft::ui::MainWindow window;
+  const QStringList files = parser.positionalArguments();
+  if (files.size() > 0) window.openFile(graft::ui::MainWindow::Side::Source, files[0]);
+  if (files.size() > 1) window.openFile(graft::ui::MainWindow::Side::Target, files[1]);
+  window.show();
+  if (parser.isSet(quitAfter)) QTimer::singleShot(parser.value(quitAfter).toInt(), &app, &QApplication::quit);
+  return app.exec();
+}

@@ -1,0 +1,31 @@
+#pragma once
+// Opens checkpoints on a worker thread so the window never waits on a disk or on libhdf5.
+
+#include <QObject>
+#include <QString>
+
+#include <memory>
+
+#include "checkpoint/checkpoint.h"
+
+namespace graft::ui {
+
+class CheckpointLoader : public QObject {
+  Q_OBJECT
+ public:
+  explicit CheckpointLoader(QObject* parent = nullptr);
+  // Starts opening; a later call supersedes an earlier one still running (its result is dropped).
+  void load(const QString& path);
+  bool busy() const { return running_ > 0; }
+
+ signals:
+  void started(const QString& path);
+  void loaded(std::shared_ptr<const graft::Checkpoint> checkpoint);
+  void failed(const QString& path, const QString& message);
+
+ private:
+  quint64 generation_ = 0;
+  int running_ = 0;
+};
+
+}  // namespace graft::ui
