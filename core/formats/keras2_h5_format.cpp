@@ -136,7 +136,7 @@ class Keras2Reader {
       // tree shows it once. Wrappers and nested models keep their inner levels.
       auto parts = splitPath(weight);
       if (parts.size() > 1 && parts.front() == layer) parts.erase(parts.begin());
-      addVariable(node, layer + "/" + weight, std::move(parts), NodeRole::Weights);
+      addVariable(node, group.get(), weight, layer + "/" + weight, std::move(parts), NodeRole::Weights);
     }
   }
 
@@ -147,7 +147,8 @@ class Keras2Reader {
     if (!names) names = datasetsBelow(group.get());
     if (names->empty()) return;
     Node& node = builder_.child(builder_.root(), "optimizer_weights", NodeKind::Group, NodeRole::Optimizer);
-    for (const auto& weight : *names) addVariable(node, "optimizer_weights/" + weight, splitPath(weight), NodeRole::Optimizer);
+    for (const auto& weight : *names)
+      addVariable(node, group.get(), weight, "optimizer_weights/" + weight, splitPath(weight), NodeRole::Optimizer);
   }
 
   // Relative paths of every dataset below a group, for an optimizer group without weight_names.
@@ -163,11 +164,14 @@ class Keras2Reader {
     return out;
   }
 
-  void addVariable(Node& under, const std::string& key, std::vector<std::string> parts, NodeRole role) {
+  // `group` is the open group the weight name is relative to: opening from there saves HDF5
+  // a path traversal from the root for every tensor.
+  void addVariable(Node& under, hid_t group, const std::string& weight, const std::string& key,
+                   std::vector<std::string> parts, NodeRole role) {
     if (parts.empty()) throw fileError(path_, "empty weight name in '" + key + "'");
     if (datasetByKey_.count(key)) return;  // shared variables are listed twice; the dataset is one
     const std::string datasetPath = (role == NodeRole::Optimizer ? "/" : weightsRoot_) + key;
-    TensorInfo info = guard("weight '" + key + "'", [&] { return hdf5::describeDataset(file_->id(), datasetPath, key); });
+    TensorInfo info = guard("weight '" + key + "'", [&] { return hdf5::describeDataset(group, weight, key); });
     const std::string leaf = parts.back();
     parts.pop_back();
     Node& parent = builder_.groups(under, parts, role);
