@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <csignal>
 #include <exception>
 #include <functional>
 #include <iostream>
@@ -9,15 +10,27 @@
 #include "about.h"
 #include "cli_context.h"
 #include "io/error.h"
+#include "convert_command.h"
+#include "diff_command.h"
 #include "ls_command.h"
+#include "stats_command.h"
+#include "match_command.h"
+#include "merge_command.h"
 
 int main(int argc, char** argv) {
   using namespace graft::cli;
+  // Past a file-size limit, writes should fail with EFBIG (reported) rather than kill us.
+  std::signal(SIGXFSZ, SIG_IGN);
   CLI::App app{"graft-cli: inspect and transplant deep-learning checkpoint weights", "graft-cli"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "graft-cli " + graft::graftVersion() + " (HDF5 " + graft::hdf5Version() + ")");
   std::function<int()> run;
   addLsCommand(app, run);
+  addStatsCommand(app, run);
+  addMatchCommand(app, run);
+  addMergeCommand(app, run);
+  addConvertCommand(app, run);
+  addDiffCommand(app, run);
 
   try {
     app.parse(argc, argv);

@@ -39,6 +39,9 @@ class Checkpoint {
 
   CheckpointMetadata& metadata() { return metadata_; }
   const CheckpointMetadata& metadata() const { return metadata_; }
+  // File-level values a writer of the same format keeps verbatim (Keras: model_config, ...).
+  CheckpointMetadata& formatAttributes() { return formatAttributes_; }
+  const CheckpointMetadata& formatAttributes() const { return formatAttributes_; }
   // "Keras 2.2.4" or "" when the file does not say.
   const std::string& framework() const { return framework_; }
   void setFramework(std::string framework) { framework_ = std::move(framework); }
@@ -59,6 +62,7 @@ class Checkpoint {
   std::filesystem::path path_;
   std::vector<std::filesystem::path> files_;
   CheckpointMetadata metadata_;
+  CheckpointMetadata formatAttributes_;
   std::string framework_;
   std::unique_ptr<Node> root_;
   std::shared_ptr<const TensorStorage> storage_;

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -13,10 +14,18 @@
 
 namespace graft {
 
+// A byte range of a plain file: lets the exporter copy untransformed tensors kernel-side.
+struct FileExtent {
+  int fd = -1;
+  std::uint64_t offset = 0;
+};
+
 // A tensor's elements as little-endian, row-major bytes, readable in any chunks.
 class TensorStream {
  public:
   virtual ~TensorStream() = default;
+  // Where the bytes lie verbatim in a file, if they do.
+  virtual std::optional<FileExtent> extent() const { return std::nullopt; }
   virtual std::uint64_t size() const = 0;
   // Fills out with bytes [offset, offset + out.size()); the range must lie within size().
   virtual void read(std::uint64_t offset, std::span<std::byte> out) = 0;

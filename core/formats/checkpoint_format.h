@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "checkpoint/checkpoint.h"
+#include "formats/checkpoint_writer.h"
 #include "formats/file_probe.h"
 
 namespace graft {
@@ -29,6 +30,8 @@ class CheckpointFormat {
   virtual SniffResult sniff(const FileProbe& probe) const = 0;
   // Reads metadata and the tree; no tensor bytes. Throws graft::Error naming the file.
   virtual std::unique_ptr<Checkpoint> open(const std::filesystem::path& path) const = 0;
+  // A writer when capabilities() include Write, else nullptr.
+  virtual std::unique_ptr<CheckpointWriter> createWriter() const { return nullptr; }
 };
 
 }  // namespace graft

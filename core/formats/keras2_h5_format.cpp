@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "checkpoint/tree_builder.h"
+#include "formats/keras2_h5_writer.h"
 #include "io/error.h"
 #include "io/hdf5/hdf5_attributes.h"
 #include "io/hdf5/hdf5_dataset.h"
@@ -81,13 +82,16 @@ class Keras2Reader {
       readLayer(weights.get(), layer, true);
     }
     // Newer tf-keras writes the model's own weights as a pseudo-layer (§3.1).
-    if (!seenLayers.count("top_level_model_weights") && hdf5::isGroup(weights.get(), "top_level_model_weights"))
+    if (!seenLayers.count("top_level_model_weights") && hdf5::isGroup(weights.get(), "top_level_model_weights")) {
+      formats_.set("top_level_model_weights", "present");  // kept by a rewrite even when empty
       readLayer(weights.get(), "top_level_model_weights", false);
+    }
     if (fullModel && hdf5::isGroup(file_->id(), "optimizer_weights")) readOptimizer();
 
     auto checkpoint = std::make_unique<Checkpoint>(
         "keras2-h5", path_, builder_.take(), std::make_shared<hdf5::DatasetStorage>(file_, std::move(datasetByKey_)));
     checkpoint->metadata() = std::move(metadata_);
+    checkpoint->formatAttributes() = std::move(formats_);
     checkpoint->setFramework(framework_);
     return checkpoint;
   }
@@ -102,6 +106,10 @@ class Keras2Reader {
     };
     const auto version = attr("keras_version");
     const auto backend = attr("backend");
+    formats_.set("layout", fullModel ? "model" : "weights");
+    if (version) formats_.set("keras_version", *version);
+    if (backend) formats_.set("backend", *backend);
+    recordEncodings(weights, fullModel);
     metadata_.set("layout", fullModel ? "model.save (model_weights + model_config)" : "save_weights (weights only)");
     // A file without keras_version was written by Keras 1 (§3.3).
     metadata_.set("keras_version", version.value_or("1 (not recorded)"));
@@ -110,6 +118,9 @@ class Keras2Reader {
     const auto config = fullModel ? attr("model_config") : std::nullopt;
     metadata_.set("model_config", config ? "present" : "absent");
     if (fullModel) metadata_.set("training_config", hdf5::hasAttribute(file_->id(), "training_config") ? "present" : "absent");
+    if (config) formats_.set("model_config", *config);
+    if (fullModel)
+      if (auto training = attr("training_config")) formats_.set("training_config", *training);
     if (config) {
       const auto json = nlohmann::json::parse(*config, nullptr, false);
       if (json.is_discarded()) {
@@ -122,12 +133,28 @@ class Keras2Reader {
     }
   }
 
+  // A rewrite of this file stores its strings the way it found them (fixed-length or
+  // variable-length, ASCII or UTF-8), so tools such as h5diff see the same attributes.
+  void recordEncodings(hid_t weights, bool fullModel) {
+    auto record = [&](const std::string& key, hid_t obj, const std::string& attr) {
+      if (auto e = hdf5::stringEncoding(obj, attr)) formats_.set("encoding:" + key, std::string(hdf5::stringEncodingName(*e)));
+    };
+    if (fullModel)
+      for (const char* a : {"keras_version", "backend", "model_config", "training_config"}) record(a, file_->id(), a);
+    record("weights/keras_version", weights, "keras_version");
+    record("weights/backend", weights, "backend");
+    record("layer_names", weights, hdf5::hasAttribute(weights, "layer_names") ? "layer_names" : "layer_names0");
+  }
+
   void readLayer(hid_t weights, const std::string& layer, bool listed) {
     Id group = hdf5::groupId(H5Gopen2(weights, layer.c_str(), H5P_DEFAULT));
     if (!group)
       throw fileError(path_, "layer '" + layer + "' is named in layer_names but has no group: " + hdf5::takeErrorMessage());
     const auto names = guard("layer '" + layer + "'", [&] { return hdf5::readChunkedStringList(group.get(), "weight_names"); });
     const auto& weightNames = names.value_or(std::vector<std::string>{});
+    if (!weightNames.empty() && !formats_.has("encoding:weight_names"))
+      if (auto e = hdf5::stringEncoding(group.get(), hdf5::hasAttribute(group.get(), "weight_names") ? "weight_names" : "weight_names0"))
+        formats_.set("encoding:weight_names", std::string(hdf5::stringEncodingName(*e)));
     if (!listed && weightNames.empty()) return;
     Node& node = builder_.child(builder_.root(), layer, NodeKind::Layer, NodeRole::Weights);
     if (const auto it = layerClasses_.find(layer); it != layerClasses_.end()) node.setLayerClass(it->second);
@@ -184,6 +211,7 @@ class Keras2Reader {
   std::string weightsRoot_;
   TreeBuilder builder_;
   CheckpointMetadata metadata_;
+  CheckpointMetadata formats_;
   std::string framework_;
   std::unordered_map<std::string, std::string> layerClasses_;
   std::unordered_map<std::string, std::string> datasetByKey_;
@@ -207,4 +235,8 @@ std::unique_ptr<Checkpoint> Keras2H5Format::open(const std::filesystem::path& pa
   return Keras2Reader(path).read();
 }
 
+}  // namespace graft
+
+namespace graft {
+std::unique_ptr<CheckpointWriter> Keras2H5Format::createWriter() const { return std::make_unique<Keras2H5Writer>(); }
 }  // namespace graft

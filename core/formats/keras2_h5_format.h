@@ -10,10 +10,11 @@ class Keras2H5Format final : public CheckpointFormat {
  public:
   std::string id() const override { return "keras2-h5"; }
   std::string displayName() const override { return "Keras 2 HDF5"; }
-  FormatCapability capabilities() const override { return FormatCapability::Read; }
+  FormatCapability capabilities() const override { return FormatCapability::ReadWrite; }
   std::vector<std::string> fileExtensions() const override { return {".h5", ".hdf5", ".keras"}; }
   SniffResult sniff(const FileProbe& probe) const override;
   std::unique_ptr<Checkpoint> open(const std::filesystem::path& path) const override;
+  std::unique_ptr<CheckpointWriter> createWriter() const override;
 };
 
 }  // namespace graft

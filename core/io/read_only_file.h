@@ -20,6 +20,7 @@ class ReadOnlyFile {
 
   const std::filesystem::path& path() const { return path_; }
   std::uint64_t size() const { return size_; }
+  int fd() const { return fd_; }
 
   // Reads up to out.size() bytes at offset; returns the count (short only at end of file).
   std::size_t readAt(std::uint64_t offset, std::span<std::byte> out) const;

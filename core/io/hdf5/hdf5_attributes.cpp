@@ -97,3 +97,35 @@ std::optional<std::vector<std::string>> readChunkedStringList(hid_t obj, const s
 }
 
 }  // namespace graft::hdf5
+
+namespace graft::hdf5 {
+
+std::string_view stringEncodingName(StringEncoding e) {
+  switch (e) {
+    case StringEncoding::Fixed: return "fixed";
+    case StringEncoding::VariableAscii: return "vlen-ascii";
+    case StringEncoding::VariableUtf8: return "vlen-utf8";
+  }
+  return "fixed";
+}
+
+std::optional<StringEncoding> stringEncodingFromName(std::string_view name) {
+  for (auto e : {StringEncoding::Fixed, StringEncoding::VariableAscii, StringEncoding::VariableUtf8})
+    if (stringEncodingName(e) == name) return e;
+  return std::nullopt;
+}
+
+std::optional<StringEncoding> stringEncoding(hid_t obj, const std::string& name) {
+  auto l = lock();
+  if (!hasAttribute(obj, name)) return std::nullopt;
+  Id attr = attributeId(H5Aopen(obj, name.c_str(), H5P_DEFAULT));
+  Id type = attr ? typeId(H5Aget_type(attr.get())) : Id();
+  if (!type || H5Tget_class(type.get()) != H5T_STRING) {
+    takeErrorMessage();
+    return std::nullopt;
+  }
+  if (H5Tis_variable_str(type.get()) <= 0) return StringEncoding::Fixed;
+  return H5Tget_cset(type.get()) == H5T_CSET_UTF8 ? StringEncoding::VariableUtf8 : StringEncoding::VariableAscii;
+}
+
+}  // namespace graft::hdf5

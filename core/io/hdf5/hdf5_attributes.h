@@ -4,6 +4,7 @@
 // scalar or 1-D, and the empty float64 array that stands for an empty list.
 
 #include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,13 @@
 namespace graft::hdf5 {
 
 bool hasAttribute(hid_t obj, const std::string& name);
+
+// How a string attribute is stored, so a rewrite can store it the same way.
+enum class StringEncoding { Fixed, VariableAscii, VariableUtf8 };
+std::string_view stringEncodingName(StringEncoding e);  // "fixed", "vlen-ascii", "vlen-utf8"
+std::optional<StringEncoding> stringEncodingFromName(std::string_view name);
+// nullopt when absent or not a string attribute.
+std::optional<StringEncoding> stringEncoding(hid_t obj, const std::string& name);
 
 // nullopt when the attribute is absent. Throws graft::Error (message without file name; the
 // caller adds it) when it exists but holds something other than strings or an empty array.

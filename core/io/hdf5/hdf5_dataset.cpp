@@ -123,6 +123,11 @@ class DatasetStream final : public TensorStream {
 
   std::uint64_t size() const override { return size_; }
 
+  std::optional<FileExtent> extent() const override {
+    if (!rawOffset_) return std::nullopt;
+    return FileExtent{file_->raw().fd(), *rawOffset_};
+  }
+
   void read(std::uint64_t offset, std::span<std::byte> out) override {
     if (offset > size_ || out.size() > size_ - offset) throw failure("read past the end of the tensor");
     if (out.empty()) return;

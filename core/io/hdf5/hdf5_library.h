@@ -40,6 +40,12 @@ class Id {
   bool valid() const { return id_ >= 0; }
   explicit operator bool() const { return valid(); }
   void reset();
+  // Gives up ownership without closing (after the id was closed by other means).
+  hid_t release() {
+    const hid_t id = id_;
+    id_ = H5I_INVALID_HID;
+    return id;
+  }
 
  private:
   hid_t id_ = H5I_INVALID_HID;

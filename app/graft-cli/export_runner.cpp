@@ -1,0 +1,38 @@
+#include "export_runner.h"
+
+#include <iostream>
+
+#include "cli_context.h"
+#include "progress_bar.h"
+#include "text/units.h"
+
+namespace graft::cli {
+
+int exportWithProgress(const Checkpoint& source, const Checkpoint& target, const MergeEvaluation& evaluation,
+                       const std::filesystem::path& output, bool verify, bool quiet, bool durable, const CheckpointFormat* format) {
+  ProgressBar bar(quiet);
+  ExportOptions options;
+  options.verify = verify;
+  options.durable = durable;
+  options.format = format;
+  options.progress = [&bar](const ExportProgress& p) { bar.update(p); };
+  ExportReport report;
+  try {
+    report = exportMerge(source, target, evaluation, output, options);
+  } catch (...) {
+    bar.finish();
+    throw;
+  }
+  bar.finish();
+  for (const auto& w : report.warnings) std::cerr << "graft-cli: warning: " << w << '\n';
+  if (!quiet) {
+    char rate[32];
+    std::snprintf(rate, sizeof rate, "%.2f", report.seconds > 0 ? static_cast<double>(report.bytes) / report.seconds / 1e9 : 0.0);
+    std::cout << "wrote " << output.string() << ": " << report.tensors << " tensors, " << humanBytes(report.bytes) << " in "
+              << std::to_string(report.seconds).substr(0, 5) << " s (" << rate << " GB/s)"
+              << (report.verified ? ", verified" : ", not verified") << '\n';
+  }
+  return kOk;
+}
+
+}  // namespace graft::cli

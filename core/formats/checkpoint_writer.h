@@ -1,0 +1,50 @@
+#pragma once
+// How a format writes a checkpoint: the exporter describes every tensor up front, then
+// streams each one's bytes in order. Writers never see where the bytes come from.
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "checkpoint/checkpoint.h"
+
+namespace graft {
+
+struct OutputTensor {
+  std::string key;  // native key in the output format
+  DType dtype = DType::Float32;
+  Shape shape;
+  std::uint64_t byteSize = 0;
+  NodeRole role = NodeRole::Weights;
+};
+
+struct OutputLayout {
+  std::vector<std::string> layers;    // top-level layers in order, weightless ones included
+  std::vector<OutputTensor> tensors;  // in the order they are written
+  const Checkpoint* model = nullptr;  // the checkpoint whose file-level facts the output keeps
+  bool keepModelConfig = true;        // false when the result's layers or shapes differ from it
+};
+
+class TensorSink {
+ public:
+  virtual ~TensorSink() = default;
+  virtual void write(std::span<const std::byte> bytes) = 0;  // consecutive chunks
+  virtual std::optional<FileExtent> extent() const { return std::nullopt; }
+};
+
+class CheckpointWriter {
+ public:
+  virtual ~CheckpointWriter() = default;
+  // Creates `file` (a temporary path; the exporter renames it) with every tensor's place.
+  virtual void create(const std::filesystem::path& file, const OutputLayout& layout) = 0;
+  virtual std::unique_ptr<TensorSink> tensor(std::size_t index) = 0;
+  // Completes the file; after this it is a valid checkpoint.
+  virtual void finish() = 0;
+  virtual std::vector<std::string> warnings() const { return {}; }
+};
+
+}  // namespace graft

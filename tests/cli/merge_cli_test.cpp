@@ -1,0 +1,121 @@
+// graft-cli match / merge / convert as a user runs them.
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "checkpoint_variants.h"
+#include "merge/transform.h"
+#include "test_support.h"
+
+using namespace graft;
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* kCnn = "keras2-model-h5/tf-fashion_my_model.h5";
+
+test::CommandResult cli(std::vector<std::string> args) {
+  args.insert(args.begin(), GRAFT_CLI_PATH);
+  return test::runCommand(args);
+}
+
+nlohmann::json listing(const fs::path& file) {
+  const auto r = cli({"ls", "--json", "--checksums", file.string()});
+  EXPECT_EQ(r.exitCode, 0) << r.err;
+  return nlohmann::json::parse(r.out);
+}
+
+// A target with a 5-class head, made by the engine itself.
+void writeNewHead(const fs::path& real, const fs::path& out) {
+  test::writeVariant(real, out,
+                     {test::dropOp("dense"), test::addOp("dense/kernel:0", {Transform::slice({{0, 128}, {0, 5}})}),
+                      test::addOp("dense/bias:0", {Transform::slice({{0, 5}})})});
+}
+
+}  // namespace
+
+TEST(MergeCli, ShapeConflictPrintsEachConflictExits3AndWritesNothing) {
+  GRAFT_REAL_DATA_OR_SKIP(real);
+  test::TempDir dir;
+  writeNewHead(real / kCnn, dir / "new.h5");
+  const auto r = cli({"merge", (real / kCnn).string(), (dir / "new.h5").string(), "-o", (dir / "out.h5").string()});
+  EXPECT_EQ(r.exitCode, 3) << r.err;
+  EXPECT_NE(r.err.find("conflict: dense/kernel:0: source (128, 10) does not fit target (128, 5) — slice or pad dimension 1"),
+            std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("conflict: dense/bias:0"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("nothing was written"), std::string::npos);
+  EXPECT_FALSE(fs::exists(dir / "out.h5"));
+}
+
+TEST(MergeCli, SkipSliceAndSavedPlanProduceTheSameFileAsTheWindowWould) {
+  GRAFT_REAL_DATA_OR_SKIP(real);
+  test::TempDir dir;
+  writeNewHead(real / kCnn, dir / "new.h5");
+  const auto skip = cli({"merge", (real / kCnn).string(), (dir / "new.h5").string(), "-o", (dir / "skip.h5").string(),
+                         "--on-conflict", "skip", "--save-plan", (dir / "plan.json").string()});
+  ASSERT_EQ(skip.exitCode, 0) << skip.err;
+  EXPECT_NE(skip.out.find("42 replaced, 2 unchanged"), std::string::npos) << skip.out;
+  EXPECT_NE(skip.out.find(", verified"), std::string::npos) << skip.out;
+  const auto again = cli({"merge", "--plan", (dir / "plan.json").string(), "-o", (dir / "again.h5").string(), "--quiet"});
+  ASSERT_EQ(again.exitCode, 0) << again.err;
+  EXPECT_TRUE(again.out.empty());
+  EXPECT_EQ(listing(dir / "again.h5"), listing(dir / "skip.h5"));
+
+  const auto slice = cli({"merge", (real / kCnn).string(), (dir / "new.h5").string(), "-o", (dir / "slice.h5").string(),
+                          "--on-conflict", "slice", "-q"});
+  ASSERT_EQ(slice.exitCode, 0) << slice.err;
+  const auto sliced = listing(dir / "slice.h5");
+  for (const auto& v : sliced["variables"]) {
+    if (v["key"] == "dense/dense/kernel:0") {
+      EXPECT_EQ(v["shape"], nlohmann::json::array({128, 5}));
+    }
+  }
+}
+
+TEST(MergeCli, MatchShowsPairsReasonsAndStatuses) {
+  GRAFT_REAL_DATA_OR_SKIP(real);
+  test::TempDir dir;
+  writeNewHead(real / kCnn, dir / "new.h5");
+  const auto r = cli({"match", (real / kCnn).string(), (dir / "new.h5").string(), "--json", "--take", "^dense"});
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["operations"].size(), 2u);
+  EXPECT_EQ(j["operations"][0]["reason"], "same normalized name 'dense/kernel'");
+  EXPECT_EQ(j["summary"]["conflict-shape"], 2);
+  EXPECT_EQ(j["summary"]["unchanged"], 42);
+  const auto text = cli({"match", (real / kCnn).string(), (dir / "new.h5").string(), "--strategy", "order"});
+  EXPECT_NE(text.out.find("layer with weights #15 (order)"), std::string::npos) << text.out;
+  EXPECT_EQ(cli({"match", "a", "b", "--strategy", "psychic"}).exitCode, 2);
+  EXPECT_EQ(cli({"match", "a", "b", "--rule", "no-arrow"}).exitCode, 2);
+}
+
+TEST(ConvertCli, IdentityConvertOfEveryRealKeras2FileIsH5diffIdenticalWithEqualChecksums) {
+  GRAFT_REAL_DATA_OR_SKIP(real);
+  if (!fs::exists("/usr/bin/h5diff")) {
+    if (test::runningInCI()) FAIL() << "h5diff missing (Debian package hdf5-tools)";
+    GTEST_SKIP() << "h5diff missing: apt-get install hdf5-tools";
+  }
+  test::TempDir dir;
+  int converted = 0;
+  for (const char* folder : {"keras2-weights-h5", "keras2-model-h5"})
+    for (const auto& e : fs::directory_iterator(real / folder)) {
+      SCOPED_TRACE(e.path().string());
+      const auto out = dir / (e.path().filename().string() + ".out.h5");
+      const auto r = cli({"convert", e.path().string(), out.string(), "-q"});
+      ASSERT_EQ(r.exitCode, 0) << r.err;
+      const auto diff = test::runCommand({"/usr/bin/h5diff", e.path().string(), out.string()});
+      EXPECT_EQ(diff.exitCode, 0) << diff.out << diff.err;
+      EXPECT_EQ(listing(out)["variables"], listing(e.path())["variables"]);
+      ++converted;
+    }
+  EXPECT_EQ(converted, 12);
+}
+
+TEST(ConvertCli, UnknownFormatIsAUsageError) {
+  GRAFT_REAL_DATA_OR_SKIP(real);
+  test::TempDir dir;
+  const auto r = cli({"convert", (real / kCnn).string(), (dir / "x").string(), "--format", "onnx"});
+  EXPECT_EQ(r.exitCode, 2);
+  EXPECT_NE(r.err.find("writable formats: keras2-h5"), std::string::npos) << r.err;
+}

@@ -1,0 +1,25 @@
+#pragma once
+// Targets for the seed scenarios, made from real checkpoints by Graft's own engine: every
+// weight rounded through float16 (so a transplanted tensor is told apart from a kept one by
+// its bytes), plus the structural edits a test needs (a changed head, renamed layers, ...).
+
+#include <filesystem>
+#include <vector>
+
+#include "checkpoint/checkpoint.h"
+#include "merge/merge_plan.h"
+
+namespace graft::test {
+
+// Writes `out` = `real` with its weights rounded and `edits` applied. Weights that an edit
+// drops or re-adds are not rounded separately (an add may carry its own transforms).
+void writeVariant(const std::filesystem::path& real, const std::filesystem::path& out, const std::vector<Operation>& edits);
+
+Operation dropOp(const std::string& target);
+Operation addOp(const std::string& source, std::vector<Transform> transforms, const std::string& target = {});
+Operation renameOp(const std::string& target, const std::string& newName);
+
+// A tensor's bytes as the checkpoint streams them.
+std::vector<std::byte> tensorBytes(const Checkpoint& c, const std::string& key);
+
+}  // namespace graft::test
