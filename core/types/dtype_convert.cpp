@@ -129,7 +129,9 @@ inline std::uint16_t encodeHalf(float f) {
   const std::uint32_t normal = (a - 0x38000000u + 0xFFFu + ((a >> 13) & 1u)) >> 13;
   // below 2^-14: adding 0.5 aligns the result's bits with float's last ones, rounding as float does
   const std::uint32_t subnormal = bitsOf(std::bit_cast<float>(a) + 0.5f) - 0x3F000000u;
-  const std::uint32_t r = a >= 0x477FF000u ? special : a < 0x38800000u ? subnormal : normal;
+  // Masks rather than ?:, which GCC would turn back into branches around the float addition.
+  const std::uint32_t isSpecial = 0u - (a >= 0x477FF000u), isSubnormal = 0u - (a < 0x38800000u);
+  const std::uint32_t r = (isSpecial & special) | (~isSpecial & ((isSubnormal & subnormal) | (~isSubnormal & normal)));
   return static_cast<std::uint16_t>(sign | r);
 }
 

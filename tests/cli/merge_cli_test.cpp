@@ -119,3 +119,29 @@ TEST(ConvertCli, UnknownFormatIsAUsageError) {
   EXPECT_EQ(r.exitCode, 2);
   EXPECT_NE(r.err.find("writable formats: keras2-h5"), std::string::npos) << r.err;
 }
+
+TEST(DiffCli, ReportsMissingKeysShapeChangesAndValueDistances) {
+  GRAFT_REAL_DATA_OR_SKIP(real);
+  test::TempDir dir;
+  writeNewHead(real / kCnn, dir / "new.h5");
+  const auto r = cli({"diff", (real / kCnn).string(), (dir / "new.h5").string(), "--values", "--json"});
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(j["only_in_a"].empty());
+  EXPECT_TRUE(j["only_in_b"].empty());
+  ASSERT_EQ(j["different"].size(), 2u);
+  EXPECT_EQ(j["different"][0]["key"], "dense/dense/bias:0");
+  EXPECT_EQ(j["different"][1]["a"], "(128, 10) float32");
+  EXPECT_EQ(j["different"][1]["b"], "(128, 5) float32");
+  EXPECT_EQ(j["same"], 42);
+  ASSERT_EQ(j["values"].size(), 42u);
+  for (const auto& v : j["values"]) {
+    // float16 rounding: close but not identical (a few exactly representable tensors may be)
+    EXPECT_LT(v["max_abs_diff"].get<double>(), 0.01) << v;
+    EXPECT_GT(v["cosine"].get<double>(), 0.9999) << v;
+  }
+  const auto self = cli({"diff", (real / kCnn).string(), (real / kCnn).string(), "--values"});
+  ASSERT_EQ(self.exitCode, 0);
+  EXPECT_NE(self.out.find("same shape and dtype: 44"), std::string::npos) << self.out;
+  EXPECT_EQ(self.out.find("rel.L2"), std::string::npos) << "identical files report no distances";
+}

@@ -178,3 +178,22 @@ TEST(SeedScenarios, NormalizedNamesPairRenumberedLayersInOrder) {
     }
   EXPECT_TRUE(found);
 }
+
+TEST(SeedScenarios, ShapeSignaturePairsSameShapedVariablesInOrder) {
+  GRAFT_REAL_DATA_OR_SKIP(real);
+  test::TempDir dir;
+  std::vector<Operation> renames;
+  for (const char* layer : {"conv2d", "conv2d_1", "dense"}) renames.push_back(test::renameOp(layer, std::string("x_") + layer));
+  test::writeVariant(real / kCnn, dir / "renamed.h5", renames);
+  const auto src = open(real / kCnn);
+  const auto dst = open(dir / "renamed.h5");
+  MatchOptions options;
+  options.strategy = MatchStrategy::Shape;
+  const auto ops = proposeMatches(*src, *dst, options);
+  ASSERT_EQ(ops.size(), 44u);
+  for (const auto& op : ops) {
+    const std::string expected = (op.target.rfind("x_", 0) == 0) ? op.target.substr(2) : op.target;
+    EXPECT_EQ(op.source, expected) << op.reason;
+    EXPECT_NE(op.reason.find("same shape"), std::string::npos);
+  }
+}
