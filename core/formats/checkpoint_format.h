@@ -30,6 +30,8 @@ class CheckpointFormat {
   virtual SniffResult sniff(const FileProbe& probe) const = 0;
   // Reads metadata and the tree; no tensor bytes. Throws graft::Error naming the file.
   virtual std::unique_ptr<Checkpoint> open(const std::filesystem::path& path) const = 0;
+  // Opens the file sniff() just looked at, reusing what the sniff kept in the probe.
+  virtual std::unique_ptr<Checkpoint> open(const FileProbe& probe) const { return open(probe.path()); }
   // A writer when capabilities() include Write, else nullptr.
   virtual std::unique_ptr<CheckpointWriter> createWriter() const { return nullptr; }
 };

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <vector>
 
 namespace graft {
@@ -24,11 +25,18 @@ class FileProbe {
   // HDF5 signature at 0, 512, 1024, 2048, ... (a user block shifts it; checkpoint-formats.md §1.6).
   bool looksLikeHdf5() const;
 
+  // A handle a format opened while sniffing (an HDF5 file, say), kept so that opening the
+  // checkpoint right after does not open the file a second time.
+  template <typename T>
+  std::shared_ptr<T> cached() const { return std::static_pointer_cast<T>(cache_); }
+  void setCached(std::shared_ptr<void> handle) const { cache_ = std::move(handle); }
+
  private:
   std::filesystem::path path_;
   std::uint64_t size_ = 0;
   std::vector<std::byte> head_;
   std::vector<std::byte> tail_;
+  mutable std::shared_ptr<void> cache_;
 };
 
 }  // namespace graft

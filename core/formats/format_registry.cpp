@@ -24,6 +24,11 @@ const CheckpointFormat* FormatRegistry::find(const std::string& id) const {
 
 const CheckpointFormat& FormatRegistry::detect(const std::filesystem::path& path) const {
   const FileProbe probe(path);
+  return detect(probe);
+}
+
+const CheckpointFormat& FormatRegistry::detect(const FileProbe& probe) const {
+  const auto& path = probe.path();
   if (probe.fileSize() == 0) throw fileError(path, "empty file, not a checkpoint");
   const CheckpointFormat* best = nullptr;
   int bestScore = 0;
@@ -45,7 +50,8 @@ const CheckpointFormat& FormatRegistry::detect(const std::filesystem::path& path
 }
 
 std::unique_ptr<Checkpoint> FormatRegistry::open(const std::filesystem::path& path) const {
-  return detect(path).open(path);
+  const FileProbe probe(path);
+  return detect(probe).open(probe);
 }
 
 std::string FormatRegistry::fileDialogFilter() const {

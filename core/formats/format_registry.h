@@ -21,6 +21,7 @@ class FormatRegistry {
 
   // The format that claims the file, or a graft::Error saying what the file seems to be.
   const CheckpointFormat& detect(const std::filesystem::path& path) const;
+  const CheckpointFormat& detect(const FileProbe& probe) const;
   std::unique_ptr<Checkpoint> open(const std::filesystem::path& path) const;
 
   // "Checkpoints (*.h5 *.hdf5 *.keras);;Keras 2 HDF5 (*.h5 *.hdf5 *.keras);;All files (*)"

@@ -60,8 +60,8 @@ class Keras2Reader {
     }
   }
 
-  explicit Keras2Reader(const std::filesystem::path& path)
-      : path_(path), file_(std::make_shared<hdf5::OpenFile>(path)) {}
+  Keras2Reader(const std::filesystem::path& path, std::shared_ptr<hdf5::OpenFile> file)
+      : path_(path), file_(file ? std::move(file) : std::make_shared<hdf5::OpenFile>(path)) {}
 
   std::unique_ptr<Checkpoint> read() {
     const auto root = findWeightsRoot(file_->id());
@@ -222,8 +222,11 @@ class Keras2Reader {
 SniffResult Keras2H5Format::sniff(const FileProbe& probe) const {
   if (!probe.looksLikeHdf5()) return {};
   try {
-    hdf5::OpenFile file(probe.path());
-    if (findWeightsRoot(file.id())) return {100, {}};
+    auto file = std::make_shared<hdf5::OpenFile>(probe.path());
+    if (findWeightsRoot(file->id())) {
+      probe.setCached(std::move(file));
+      return {100, {}};
+    }
     return {0, "an HDF5 file without Keras weights: no layer_names attribute at the root or in model_weights"};
   } catch (const Error& e) {
     // The signature is there but HDF5 cannot open it: claim it so open() reports why.
@@ -232,7 +235,11 @@ SniffResult Keras2H5Format::sniff(const FileProbe& probe) const {
 }
 
 std::unique_ptr<Checkpoint> Keras2H5Format::open(const std::filesystem::path& path) const {
-  return Keras2Reader(path).read();
+  return Keras2Reader(path, nullptr).read();
+}
+
+std::unique_ptr<Checkpoint> Keras2H5Format::open(const FileProbe& probe) const {
+  return Keras2Reader(probe.path(), probe.cached<hdf5::OpenFile>()).read();
 }
 
 }  // namespace graft

@@ -14,6 +14,7 @@ class Keras2H5Format final : public CheckpointFormat {
   std::vector<std::string> fileExtensions() const override { return {".h5", ".hdf5", ".keras"}; }
   SniffResult sniff(const FileProbe& probe) const override;
   std::unique_ptr<Checkpoint> open(const std::filesystem::path& path) const override;
+  std::unique_ptr<Checkpoint> open(const FileProbe& probe) const override;
   std::unique_ptr<CheckpointWriter> createWriter() const override;
 };
 
