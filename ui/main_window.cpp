@@ -11,7 +11,20 @@
 #include <QStyle>
 #include <QTreeView>
 
+#include <QCloseEvent>
+#include <QItemSelectionModel>
+#include <QTableView>
+#include <QToolBar>
+#include <QUndoStack>
+
 #include "about.h"
+#include "merge/matcher.h"
+#include "merge/plan_json.h"
+#include "panes/checkpoint_tree_model.h"
+#include "plan/conflict_actions.h"
+#include "plan/plan_dock.h"
+#include "plan/plan_document.h"
+#include "plan/transplant_controller.h"
 #include "formats/format_registry.h"
 #include "panes/checkpoint_loader.h"
 #include "panes/checkpoint_pane.h"
@@ -23,6 +36,17 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   targetPane_ = new CheckpointPane(tr("Target"), this);
   sourceLoader_ = new CheckpointLoader(this);
   targetLoader_ = new CheckpointLoader(this);
+  document_ = new PlanDocument(this);
+  transplanter_ = std::make_unique<TransplantController>(document_);
+  sourcePane_->makeDragSource();
+  targetPane_->makeDropTarget(transplanter_.get());
+  planDock_ = new PlanDock(document_, this);
+  addDockWidget(Qt::BottomDockWidgetArea, planDock_);
+  connect(document_, &PlanDocument::planChanged, this, &MainWindow::onPlanChanged);
+  connect(document_->undoStack(), &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
+  connect(planDock_, &PlanDock::operationSelected, this, &MainWindow::selectOperation);
+  targetPane_->treeView()->setContextMenuPolicy(Qt::CustomContextMenu);
+  connect(targetPane_->treeView(), &QWidget::customContextMenuRequested, this, &MainWindow::showTargetContextMenu);
 
   auto* splitter = new QSplitter(Qt::Horizontal, this);
   splitter->addWidget(sourcePane_);
@@ -34,7 +58,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   wireLoader(Side::Target);
   createActions();
   statusBar()->showMessage(tr("Open a source and a target checkpoint to compare them."));
-  resize(1280, 800);
+  resize(1400, 900);
   updateTitle();
 }
 
@@ -50,9 +74,13 @@ void MainWindow::wireLoader(Side side) {
     if (!p->checkpoint()) p->setBusy(tr("Opening %1…").arg(name));
     statusBar()->showMessage(tr("Opening %1…").arg(name));
   });
-  connect(l, &CheckpointLoader::loaded, this, [this, p](std::shared_ptr<const Checkpoint> c) {
+  connect(l, &CheckpointLoader::loaded, this, [this, p, side](std::shared_ptr<const Checkpoint> c) {
     statusBar()->showMessage(tr("Opened %1").arg(QString::fromStdString(c->path().string())), 5000);
-    p->setCheckpoint(std::move(c));
+    p->setCheckpoint(c);
+    if (side == Side::Source)
+      document_->setSource(std::move(c));
+    else
+      document_->setTarget(std::move(c));
     updateTitle();
   });
   connect(l, &CheckpointLoader::failed, this, [this, p](const QString& path, const QString& message) {
@@ -64,7 +92,7 @@ void MainWindow::wireLoader(Side side) {
     box->setInformativeText(message);
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->open();
-    emit openFailed(path, message);
+    Q_EMIT openFailed(path, message);
   });
 }
 
@@ -75,15 +103,62 @@ void MainWindow::createActions() {
   openSource->setShortcut(QKeySequence::Open);
   openSource->setStatusTip(tr("Open the checkpoint to take weights from"));
   QAction* openTarget =
-      file->addAction(tr("Open &Target…"), this, [this] { chooseFile(Side::Target); });
+      file->addAction(style()->standardIcon(QStyle::SP_DirOpenIcon), tr("Open &Target…"), this, [this] { chooseFile(Side::Target); });
   openTarget->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
   openTarget->setStatusTip(tr("Open the checkpoint to put weights into"));
   file->addSeparator();
-  QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
+  QAction* savePlanAction = file->addAction(style()->standardIcon(QStyle::SP_DialogSaveButton), tr("&Save Plan…"), this, [this] {
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save Plan"), lastFolder_, tr("Graft plans (*.json)"));
+    if (!path.isEmpty()) savePlanTo(path);
+  });
+  savePlanAction->setShortcut(QKeySequence::Save);
+  file->addAction(tr("&Load Plan…"), this, [this] {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Load Plan"), lastFolder_, tr("Graft plans (*.json)"));
+    if (!path.isEmpty()) loadPlanFrom(path);
+  });
+  file->addSeparator();
+  QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
   quit->setShortcut(QKeySequence::Quit);
+
+  QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+  QAction* undo = document_->undoStack()->createUndoAction(this, tr("&Undo"));
+  undo->setShortcut(QKeySequence::Undo);
+  undo->setIcon(style()->standardIcon(QStyle::SP_ArrowBack));
+  QAction* redo = document_->undoStack()->createRedoAction(this, tr("&Redo"));
+  redo->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence::Redo});
+  redo->setIcon(style()->standardIcon(QStyle::SP_ArrowForward));
+  edit->addAction(undo);
+  edit->addAction(redo);
+
+  QMenu* planMenu = menuBar()->addMenu(tr("&Plan"));
+  QAction* transplant = planMenu->addAction(tr("&Transplant Selection"), this, [this] { transplantSelection(); });
+  transplant->setShortcut(QKeySequence(Qt::Key_T));
+  transplant->setStatusTip(tr("Put the selected source layers or weights into the selected target node"));
+  QMenu* match = planMenu->addMenu(tr("&Auto-match"));
+  const std::pair<QString, MatchStrategy> strategies[] = {{tr("By &Name"), MatchStrategy::Name},
+                                                          {tr("By N&ormalized Name"), MatchStrategy::Normalized},
+                                                          {tr("By Layer &Order"), MatchStrategy::Order},
+                                                          {tr("By &Shape"), MatchStrategy::Shape}};
+  for (const auto& [label, strategy] : strategies)
+    match->addAction(label, this, [this, strategy = strategy] { autoMatch(static_cast<int>(strategy)); });
+  planMenu->addSeparator();
+  planMenu->addAction(tr("&Clear Plan"), this, [this] { document_->replacePlan({}, document_->plan().keepOptimizer, tr("Clear plan")); });
+
+  QMenu* view = menuBar()->addMenu(tr("&View"));
+  view->addAction(planDock_->toggleViewAction());
 
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("&About Graft"), this, &MainWindow::showAbout);
+
+  QToolBar* tools = addToolBar(tr("Main"));
+  tools->setObjectName(QStringLiteral("MainToolBar"));
+  tools->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+  tools->addAction(openSource);
+  QAction* autoMatchAction = tools->addAction(style()->standardIcon(QStyle::SP_BrowserReload), tr("Auto-match"),
+                                              this, [this] { autoMatch(static_cast<int>(MatchStrategy::Normalized)); });
+  autoMatchAction->setToolTip(tr("Propose pairs by normalized name (more strategies in Plan › Auto-match)"));
+  tools->addAction(undo);
+  tools->addAction(redo);
 }
 
 void MainWindow::chooseFile(Side side) {
@@ -103,10 +178,11 @@ void MainWindow::updateTitle() {
     return p->checkpoint() ? QFileInfo(QString::fromStdString(p->checkpoint()->path().string())).fileName()
                            : tr("(none)");
   };
+  const QString modified = document_ && document_->isModified() ? QStringLiteral("*") : QString();
   if (!sourcePane_->checkpoint() && !targetPane_->checkpoint())
-    setWindowTitle(tr("Graft"));
+    setWindowTitle(modified + tr("Graft"));
   else
-    setWindowTitle(tr("%1 → %2 — Graft").arg(name(sourcePane_), name(targetPane_)));
+    setWindowTitle(modified + tr("%1 → %2 — Graft").arg(name(sourcePane_), name(targetPane_)));
 }
 
 void MainWindow::showAbout() {
@@ -116,6 +192,133 @@ void MainWindow::showAbout() {
                         "<p>Qt %2 · HDF5 %3</p>")
                          .arg(QString::fromStdString(graftVersion()), QString::fromLatin1(qVersion()),
                               QString::fromStdString(hdf5Version())));
+}
+
+}  // namespace graft::ui
+
+namespace graft::ui {
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::onPlanChanged() {
+  targetPane_->model()->setStatuses(computeNodeStatuses(document_->evaluation()));
+  updateTitle();
+}
+
+std::vector<const Node*> MainWindow::selectedNodes(Side side) const {
+  std::vector<const Node*> nodes;
+  const CheckpointPane* p = pane(side);
+  for (const QModelIndex& i : p->treeView()->selectionModel()->selectedRows())
+    if (const Node* n = p->model()->nodeAt(i)) nodes.push_back(n);
+  return nodes;
+}
+
+bool MainWindow::transplantSelection() {
+  const auto dragged = selectedNodes(Side::Source);
+  const auto onto = selectedNodes(Side::Target);
+  if (dragged.empty()) {
+    statusBar()->showMessage(tr("Select source layers or weights first, then a target node (or none to add)"), 5000);
+    return false;
+  }
+  return transplanter_->transplant(dragged, onto.empty() ? nullptr : onto.front());
+}
+
+void MainWindow::autoMatch(int strategy) {
+  if (!document_->ready()) {
+    statusBar()->showMessage(tr("Open a source and a target first"), 5000);
+    return;
+  }
+  MatchOptions options;
+  options.strategy = static_cast<MatchStrategy>(strategy);
+  auto ops = proposeMatches(*document_->source(), *document_->target(), options);
+  statusBar()->showMessage(tr("Auto-match proposed %n operation(s)", nullptr, static_cast<int>(ops.size())), 5000);
+  document_->addOperations(std::move(ops), tr("Auto-match"));
+}
+
+void MainWindow::selectOperation(int index) {
+  if (index < 0 || index >= static_cast<int>(document_->plan().operations.size())) return;
+  const Operation& op = document_->plan().operations[static_cast<std::size_t>(index)];
+  auto select = [](CheckpointPane* p, const std::string& path) {
+    if (!p->checkpoint() || path.empty()) return;
+    const Node* found = nullptr;
+    forEachNode(p->checkpoint()->root(), [&](const Node& n) {
+      if (!found && n.parent() && n.path() == path) found = &n;
+    });
+    if (!found) return;
+    const QModelIndex i = p->model()->indexOf(found);
+    p->treeView()->scrollTo(i);
+    p->treeView()->selectionModel()->setCurrentIndex(i, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+  };
+  select(sourcePane_, op.source);
+  select(targetPane_, op.target);
+}
+
+void MainWindow::showTargetContextMenu(const QPoint& pos) {
+  const QModelIndex index = targetPane_->treeView()->indexAt(pos);
+  const Node* node = targetPane_->model()->nodeAt(index.sibling(index.row(), 0));
+  if (!node) return;
+  QMenu menu(this);
+  if (const ResultSlot* slot = document_->evaluation().findByTarget(node)) {
+    for (auto& r : resolutionsFor(document_, *slot)) menu.addAction(r.label, this, r.apply);
+  }
+  if (!menu.isEmpty()) menu.addSeparator();
+  menu.addAction(tr("Drop from Result"), this, [this, node] {
+    Operation op;
+    op.kind = OperationKind::Drop;
+    op.target = node->path();
+    op.reason = "by hand";
+    document_->addOperations({op}, tr("Drop %1").arg(QString::fromStdString(node->path())));
+  });
+  menu.exec(targetPane_->treeView()->viewport()->mapToGlobal(pos));
+}
+
+bool MainWindow::savePlanTo(const QString& path) {
+  try {
+    savePlan(document_->plan(), QFile::encodeName(path).toStdString());
+    document_->markSaved();
+    statusBar()->showMessage(tr("Saved plan to %1").arg(path), 5000);
+    return true;
+  } catch (const std::exception& e) {
+    QMessageBox::warning(this, tr("Cannot save plan"), QString::fromStdString(e.what()));
+    return false;
+  }
+}
+
+bool MainWindow::loadPlanFrom(const QString& path) {
+  try {
+    const MergePlan plan = loadPlan(QFile::encodeName(path).toStdString());
+    document_->replacePlan(plan.operations, plan.keepOptimizer, tr("Load plan"));
+    if (!plan.source.empty() && (!document_->source() || document_->source()->path() != plan.source))
+      openFile(Side::Source, QString::fromStdString(plan.source.string()));
+    if (!plan.target.empty() && (!document_->target() || document_->target()->path() != plan.target))
+      openFile(Side::Target, QString::fromStdString(plan.target.string()));
+    document_->markSaved();
+    return true;
+  } catch (const std::exception& e) {
+    QMessageBox::warning(this, tr("Cannot load plan"), QString::fromStdString(e.what()));
+    return false;
+  }
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  if (!document_->isModified() || document_->plan().operations.empty()) {
+    event->accept();
+    return;
+  }
+  const auto answer = QMessageBox::question(this, tr("Unsaved plan"), tr("The plan has changes that were not saved. Save them first?"),
+                                            QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+  if (answer == QMessageBox::Cancel) {
+    event->ignore();
+    return;
+  }
+  if (answer == QMessageBox::Save) {
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save Plan"), lastFolder_, tr("Graft plans (*.json)"));
+    if (path.isEmpty() || !savePlanTo(path)) {
+      event->ignore();
+      return;
+    }
+  }
+  event->accept();
 }
 
 }  // namespace graft::ui

@@ -4,10 +4,20 @@
 
 #include <QMainWindow>
 
+#include <memory>
+#include <vector>
+
+namespace graft {
+class Node;
+}
+
 namespace graft::ui {
 
 class CheckpointLoader;
 class CheckpointPane;
+class PlanDocument;
+class PlanDock;
+class TransplantController;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -16,11 +26,21 @@ class MainWindow : public QMainWindow {
 
   explicit MainWindow(QWidget* parent = nullptr);
 
+  ~MainWindow() override;
   void openFile(Side side, const QString& path);
   CheckpointPane* pane(Side side) const;
   CheckpointLoader* loader(Side side) const;
+  PlanDocument* document() const { return document_; }
+  PlanDock* planDock() const { return planDock_; }
+  TransplantController* transplanter() const { return transplanter_.get(); }
 
- signals:
+  // Keyboard route: the selected source nodes onto the selected target node (or empty space).
+  bool transplantSelection();
+  void autoMatch(int strategy);  // a MatchStrategy
+  bool savePlanTo(const QString& path);
+  bool loadPlanFrom(const QString& path);
+
+ Q_SIGNALS:
   // Emitted after the error dialog is shown; tests and the status bar listen.
   void openFailed(const QString& path, const QString& message);
 
@@ -30,12 +50,20 @@ class MainWindow : public QMainWindow {
   void updateTitle();
   void showAbout();
   void wireLoader(Side side);
+  void onPlanChanged();
+  void selectOperation(int index);
+  void showTargetContextMenu(const QPoint& pos);
+  void closeEvent(QCloseEvent* event) override;
+  std::vector<const Node*> selectedNodes(Side side) const;
 
   CheckpointPane* sourcePane_ = nullptr;
   CheckpointPane* targetPane_ = nullptr;
   CheckpointLoader* sourceLoader_ = nullptr;
   CheckpointLoader* targetLoader_ = nullptr;
   QString lastFolder_;
+  PlanDocument* document_ = nullptr;
+  PlanDock* planDock_ = nullptr;
+  std::unique_ptr<TransplantController> transplanter_;
 };
 
 }  // namespace graft::ui

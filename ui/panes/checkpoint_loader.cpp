@@ -20,7 +20,7 @@ CheckpointLoader::CheckpointLoader(QObject* parent) : QObject(parent) {}
 void CheckpointLoader::load(const QString& path) {
   const quint64 generation = ++generation_;
   ++running_;
-  emit started(path);
+  Q_EMIT started(path);
   auto* watcher = new QFutureWatcher<LoadResult>(this);
   connect(watcher, &QFutureWatcher<LoadResult>::finished, this, [this, watcher, generation, path] {
     --running_;
@@ -28,9 +28,9 @@ void CheckpointLoader::load(const QString& path) {
     watcher->deleteLater();
     if (generation != generation_) return;  // superseded by a newer load
     if (r.checkpoint)
-      emit loaded(r.checkpoint);
+      Q_EMIT loaded(r.checkpoint);
     else
-      emit failed(path, r.error);
+      Q_EMIT failed(path, r.error);
   });
   watcher->setFuture(QtConcurrent::run([path]() -> LoadResult {
     try {

@@ -18,7 +18,7 @@ class CheckpointLoader : public QObject {
   void load(const QString& path);
   bool busy() const { return running_ > 0; }
 
- signals:
+ Q_SIGNALS:
   void started(const QString& path);
   void loaded(std::shared_ptr<const graft::Checkpoint> checkpoint);
   void failed(const QString& path, const QString& message);

@@ -11,6 +11,7 @@
 #include <QVBoxLayout>
 
 #include "panes/checkpoint_tree_model.h"
+#include "panes/drop_preview_tree_view.h"
 #include "text/units.h"
 
 namespace graft::ui {
@@ -43,7 +44,7 @@ CheckpointPane::CheckpointPane(const QString& title, QWidget* parent) : QWidget(
   placeholder_->setEnabled(false);  // muted hint text
 
   model_ = new CheckpointTreeModel(this);
-  tree_ = new QTreeView(this);
+  tree_ = new DropPreviewTreeView(this);
   tree_->setModel(model_);
   tree_->setUniformRowHeights(true);  // lets the view skip measuring every row of a huge tree
   tree_->setAlternatingRowColors(true);
@@ -54,12 +55,27 @@ CheckpointPane::CheckpointPane(const QString& title, QWidget* parent) : QWidget(
   tree_->setColumnWidth(CheckpointTreeModel::ShapeColumn, 130);
   tree_->setColumnWidth(CheckpointTreeModel::DTypeColumn, 70);
   tree_->setColumnWidth(CheckpointTreeModel::ParamsColumn, 90);
+  tree_->setColumnWidth(CheckpointTreeModel::StatusColumn, 120);
 
   stack_ = new QStackedWidget(this);
   stack_->addWidget(placeholder_);
   stack_->addWidget(tree_);
   layout->addWidget(stack_, 1);
   updateHeader();
+}
+
+void CheckpointPane::makeDragSource() {
+  model_->setDragSource(true);
+  tree_->setDragEnabled(true);
+  tree_->setDragDropMode(QAbstractItemView::DragOnly);
+  tree_->setColumnHidden(CheckpointTreeModel::StatusColumn, true);  // statuses describe the result
+}
+
+void CheckpointPane::makeDropTarget(DropHandler* handler) {
+  model_->setDropHandler(handler);
+  tree_->setAcceptDrops(true);
+  tree_->setDropIndicatorShown(true);
+  tree_->setDragDropMode(QAbstractItemView::DropOnly);
 }
 
 void CheckpointPane::setCheckpoint(std::shared_ptr<const Checkpoint> checkpoint) {
@@ -109,7 +125,7 @@ void CheckpointPane::dropEvent(QDropEvent* event) {
   const QString path = droppedFile(event->mimeData());
   if (path.isEmpty()) return;
   event->acceptProposedAction();
-  emit fileDropped(path);
+  Q_EMIT fileDropped(path);
 }
 
 }  // namespace graft::ui

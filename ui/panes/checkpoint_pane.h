@@ -23,6 +23,8 @@ class CheckpointPane : public QWidget {
   explicit CheckpointPane(const QString& title, QWidget* parent = nullptr);
 
   void setCheckpoint(std::shared_ptr<const Checkpoint> checkpoint);
+  void makeDragSource();                         // the source: its nodes can be dragged
+  void makeDropTarget(class DropHandler* handler);  // the target: shows statuses, takes drops
   const Checkpoint* checkpoint() const;
   void setBusy(const QString& message);  // shows what is being opened until a checkpoint arrives
   void clearBusy();
@@ -31,7 +33,7 @@ class CheckpointPane : public QWidget {
   CheckpointTreeModel* model() const { return model_; }
   QString headerText() const;
 
- signals:
+ Q_SIGNALS:
   void fileDropped(const QString& path);
 
  protected:

@@ -5,6 +5,9 @@
 #include <QPalette>
 #include <QStyle>
 
+#include <QMimeData>
+
+#include "panes/drop_handler.h"
 #include "text/units.h"
 
 namespace graft::ui {
@@ -18,7 +21,21 @@ CheckpointTreeModel::CheckpointTreeModel(QObject* parent) : QAbstractItemModel(p
 void CheckpointTreeModel::setCheckpoint(std::shared_ptr<const Checkpoint> checkpoint) {
   beginResetModel();
   checkpoint_ = std::move(checkpoint);
+  statuses_.clear();
   endResetModel();
+}
+
+void CheckpointTreeModel::setStatuses(NodeStatuses statuses) {
+  // The tree's shape is unchanged; a layout change makes views repaint every visible row
+  // (children included), which dataChanged on top-level rows would not.
+  Q_EMIT layoutAboutToBeChanged();
+  statuses_ = std::move(statuses);
+  Q_EMIT layoutChanged();
+}
+
+const NodeStatus* CheckpointTreeModel::statusOf(const Node* node) const {
+  const auto it = statuses_.find(node);
+  return it == statuses_.end() ? nullptr : &it->second;
 }
 
 const Node* CheckpointTreeModel::nodeAt(const QModelIndex& index) const {
@@ -65,6 +82,9 @@ QVariant CheckpointTreeModel::display(const Node& node, int column) const {
       return qs(node.layerClass());  // layers show their class where the file records it
     case DTypeColumn: return t ? QString::fromLatin1(dtypeName(t->dtype).data()) : QVariant();
     case ParamsColumn: return qs(groupedNumber(node.parameterCount()));
+    case StatusColumn:
+      if (const NodeStatus* st = statusOf(&node)) return st->text;
+      return {};
     default: return {};
   }
 }
@@ -86,15 +106,26 @@ QVariant CheckpointTreeModel::data(const QModelIndex& index, int role) const {
   if (!n) return {};
   switch (role) {
     case Qt::DisplayRole: return display(*n, index.column());
-    case Qt::ToolTipRole: return toolTip(*n);
+    case Qt::ToolTipRole:
+      if (index.column() == StatusColumn)
+        if (const NodeStatus* st = statusOf(n)) return st->message.toHtmlEscaped();
+      return toolTip(*n);
     case NodeRole: return QVariant::fromValue(static_cast<const void*>(n));
     case Qt::TextAlignmentRole:
       if (index.column() == ParamsColumn) return QVariant(Qt::AlignRight | Qt::AlignVCenter);
       return {};
     case Qt::DecorationRole:
+      if (index.column() == StatusColumn) {
+        if (const NodeStatus* st = statusOf(n)) return statusIcon(st->status);
+        return {};
+      }
       if (index.column() != NameColumn) return {};
       return QApplication::style()->standardIcon(n->isVariable() ? QStyle::SP_FileIcon : QStyle::SP_DirIcon);
     case Qt::ForegroundRole:
+      if (index.column() == StatusColumn) {
+        if (const NodeStatus* st = statusOf(n)) return statusColor(st->status);
+        return {};
+      }
       // Optimizer state and layer classes are secondary information: muted.
       if (n->role() != graft::NodeRole::Weights || (index.column() == ShapeColumn && !n->tensor())) {
         const QPalette p = QApplication::palette();
@@ -121,11 +152,52 @@ QVariant CheckpointTreeModel::headerData(int section, Qt::Orientation orientatio
       case ShapeColumn: return tr("Shape");
       case DTypeColumn: return tr("DType");
       case ParamsColumn: return tr("Params");
+      case StatusColumn: return tr("Status");
       default: return {};
     }
   }
   if (role == Qt::TextAlignmentRole && section == ParamsColumn) return QVariant(Qt::AlignRight | Qt::AlignVCenter);
   return {};
+}
+
+}  // namespace graft::ui
+
+namespace graft::ui {
+
+Qt::ItemFlags CheckpointTreeModel::flags(const QModelIndex& index) const {
+  Qt::ItemFlags f = QAbstractItemModel::flags(index);
+  if (index.isValid() && dragSource_) f |= Qt::ItemIsDragEnabled;
+  if (dropHandler_) f |= Qt::ItemIsDropEnabled;
+  return f;
+}
+
+QStringList CheckpointTreeModel::mimeTypes() const { return {QString::fromLatin1(kNodesMimeType)}; }
+
+QMimeData* CheckpointTreeModel::mimeData(const QModelIndexList& indexes) const {
+  if (!checkpoint_) return nullptr;
+  QStringList lines{QString::fromStdString(checkpoint_->path().string())};
+  for (const QModelIndex& i : indexes)
+    if (i.column() == NameColumn)
+      if (const Node* n = nodeAt(i)) lines << QString::fromStdString(n->path());
+  auto* mime = new QMimeData;
+  mime->setData(QString::fromLatin1(kNodesMimeType), lines.join(QLatin1Char('\n')).toUtf8());
+  return mime;
+}
+
+const Node* CheckpointTreeModel::dropTarget(int row, const QModelIndex& parent) const {
+  // Dropping between rows means "into the parent"; on the root's rows, empty space.
+  if (row >= 0 || !parent.isValid()) return parent.isValid() ? nodeAt(parent) : nullptr;
+  return nodeAt(parent);
+}
+
+bool CheckpointTreeModel::canDropMimeData(const QMimeData* data, Qt::DropAction, int row, int, const QModelIndex& parent) const {
+  return dropHandler_ && data && data->hasFormat(QString::fromLatin1(kNodesMimeType)) &&
+         dropHandler_->canDrop(data, dropTarget(row, parent));
+}
+
+bool CheckpointTreeModel::dropMimeData(const QMimeData* data, Qt::DropAction action, int row, int column, const QModelIndex& parent) {
+  if (!canDropMimeData(data, action, row, column, parent)) return false;
+  return dropHandler_->drop(data, dropTarget(row, parent));
 }
 
 }  // namespace graft::ui

@@ -1,0 +1,209 @@
+// Transplants through the window as a person makes them: drag and drop (model and view
+// level), the drop preview, the keyboard route, undo/redo, resolving a conflict.
+
+#include <gtest/gtest.h>
+
+#include <QApplication>
+#include <QMimeData>
+#include <QSignalSpy>
+#include <QTest>
+#include <QTreeView>
+#include <QUndoStack>
+
+#include "checkpoint_variants.h"
+#include "main_window.h"
+#include "merge/matcher.h"
+#include "panes/checkpoint_loader.h"
+#include "panes/checkpoint_pane.h"
+#include "panes/checkpoint_tree_model.h"
+#include "panes/drop_preview_tree_view.h"
+#include "plan/conflict_actions.h"
+#include "plan/plan_document.h"
+#include "plan/transplant_controller.h"
+#include "test_support.h"
+
+using namespace graft;
+using graft::ui::CheckpointTreeModel;
+using graft::ui::MainWindow;
+using Side = MainWindow::Side;
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* kCnn = "keras2-model-h5/tf-fashion_my_model.h5";
+
+bool openBoth(MainWindow& w, const fs::path& source, const fs::path& target) {
+  QSignalSpy a(w.loader(Side::Source), &ui::CheckpointLoader::loaded);
+  QSignalSpy b(w.loader(Side::Target), &ui::CheckpointLoader::loaded);
+  w.openFile(Side::Source, QString::fromStdString(source.string()));
+  w.openFile(Side::Target, QString::fromStdString(target.string()));
+  return (a.count() || a.wait(10000)) && (b.count() || b.wait(10000));
+}
+
+QModelIndex indexOfPath(const CheckpointTreeModel* m, const std::string& path) {
+  const Node* found = nullptr;
+  forEachNode(m->checkpoint()->root(), [&](const Node& n) {
+    if (!found && n.parent() && n.path() == path) found = &n;
+  });
+  return m->indexOf(found);
+}
+
+// The new model of the seed task: same feature extractor, a 5-class head.
+void writeNewHead(const fs::path& real, const fs::path& out) {
+  test::writeVariant(real, out,
+                     {test::dropOp("dense"), test::addOp("dense/kernel:0", {Transform::slice({{0, 128}, {0, 5}})}),
+                      test::addOp("dense/bias:0", {Transform::slice({{0, 5}})})});
+}
+
+}  // namespace
+
+class Transplant : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto real = test::realTestData();
+    if (!real) {
+      if (test::runningInCI()) FAIL() << "real test data missing (CI=true)";
+      GTEST_SKIP() << "real test data not found";
+    }
+    real_ = *real;
+    writeNewHead(real_ / kCnn, dir_ / "new.h5");
+    window_ = std::make_unique<MainWindow>();
+    window_->show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(window_.get()));
+    ASSERT_TRUE(openBoth(*window_, real_ / kCnn, dir_ / "new.h5"));
+    src_ = window_->pane(Side::Source)->model();
+    dst_ = window_->pane(Side::Target)->model();
+    doc_ = window_->document();
+  }
+
+  std::unique_ptr<QMimeData> drag(const std::vector<std::string>& paths) {
+    QModelIndexList list;
+    for (const auto& p : paths) list << indexOfPath(src_, p);
+    return std::unique_ptr<QMimeData>(src_->mimeData(list));
+  }
+
+  fs::path real_;
+  test::TempDir dir_;
+  std::unique_ptr<MainWindow> window_;
+  CheckpointTreeModel* src_ = nullptr;
+  CheckpointTreeModel* dst_ = nullptr;
+  ui::PlanDocument* doc_ = nullptr;
+};
+
+TEST_F(Transplant, LayerDroppedOnLayerCopiesItsVariablesAndMarksThemReplaced) {
+  auto mime = drag({"conv2d_3"});
+  const QModelIndex onto = indexOfPath(dst_, "conv2d_3");
+  ASSERT_TRUE(dst_->canDropMimeData(mime.get(), Qt::CopyAction, -1, 0, onto));
+  ASSERT_TRUE(dst_->dropMimeData(mime.get(), Qt::CopyAction, -1, 0, onto));
+  ASSERT_EQ(doc_->plan().operations.size(), 1u);
+  EXPECT_EQ(doc_->plan().operations[0].kind, OperationKind::CopyLayer);
+  EXPECT_EQ(doc_->evaluation().count(SlotStatus::Replaced), 2u);
+  const QModelIndex kernel = indexOfPath(dst_, "conv2d_3/kernel:0");
+  EXPECT_EQ(kernel.sibling(kernel.row(), CheckpointTreeModel::StatusColumn).data().toString(), "replaced");
+  EXPECT_EQ(onto.sibling(onto.row(), CheckpointTreeModel::StatusColumn).data().toString(), "2 replaced");
+  EXPECT_FALSE(kernel.sibling(kernel.row(), CheckpointTreeModel::StatusColumn).data(Qt::DecorationRole).value<QIcon>().isNull());
+  EXPECT_TRUE(window_->windowTitle().startsWith('*')) << window_->windowTitle().toStdString();
+}
+
+TEST_F(Transplant, PreviewNamesFittingConvertingAndConflictingPairs) {
+  ui::TransplantController& t = *window_->transplanter();
+  auto fits = drag({"conv2d/kernel:0"});
+  const QString fitting = t.preview(fits.get(), src_->checkpoint() ? dst_->nodeAt(indexOfPath(dst_, "conv2d/kernel:0")) : nullptr);
+  EXPECT_NE(fitting.indexOf("fits"), -1) << fitting.toStdString();
+  EXPECT_NE(fitting.indexOf("conv2d/kernel:0 → conv2d/kernel:0"), -1) << fitting.toStdString();
+
+  auto head = drag({"dense/kernel:0"});
+  const QString conflicting = t.preview(head.get(), dst_->nodeAt(indexOfPath(dst_, "dense/kernel:0")));
+  EXPECT_NE(conflicting.indexOf("conflict"), -1);
+  EXPECT_NE(conflicting.indexOf("source (128, 10) does not fit target (128, 5) — slice or pad dimension 1"), -1) << conflicting.toStdString();
+
+  // A converting drop: the plan already casts; preview of a drop onto a slot with a transform.
+  Operation cast;
+  cast.source = "conv2d_1/bias:0";
+  cast.target = "conv2d_1/bias:0";
+  cast.transforms = {Transform::cast(DType::Float16), Transform::cast(DType::Float32)};
+  const QString converting = t.describe({cast});
+  EXPECT_NE(converting.indexOf("converts"), -1) << converting.toStdString();
+  EXPECT_TRUE(doc_->plan().operations.empty()) << "previews never change the plan";
+}
+
+TEST_F(Transplant, DropOnTheViewWithSyntheticDragEvents) {
+  QTreeView* view = window_->pane(Side::Target)->treeView();
+  view->expandAll();
+  QApplication::processEvents();
+  auto mime = drag({"batch_normalization_2"});
+  const QRect rect = view->visualRect(indexOfPath(dst_, "batch_normalization_2"));
+  const QPoint pos = rect.center();
+  QDragEnterEvent enter(pos, Qt::CopyAction, mime.get(), Qt::LeftButton, Qt::NoModifier);
+  QApplication::sendEvent(view->viewport(), &enter);
+  ASSERT_TRUE(enter.isAccepted());
+  QDragMoveEvent move(pos, Qt::CopyAction, mime.get(), Qt::LeftButton, Qt::NoModifier);
+  QApplication::sendEvent(view->viewport(), &move);
+  ASSERT_TRUE(move.isAccepted());
+  EXPECT_NE(static_cast<ui::DropPreviewTreeView*>(view)->lastPreview().indexOf("batch_normalization_2/gamma:0"), -1);
+  QDropEvent drop(QPointF(pos), Qt::CopyAction, mime.get(), Qt::LeftButton, Qt::NoModifier);
+  QApplication::sendEvent(view->viewport(), &drop);
+  EXPECT_EQ(doc_->evaluation().count(SlotStatus::Replaced), 4u);
+}
+
+TEST_F(Transplant, UndoAndRedoRestoreThePlanExactly) {
+  window_->autoMatch(static_cast<int>(MatchStrategy::Name));
+  const MergePlan afterMatch = doc_->plan();
+  ASSERT_EQ(afterMatch.operations.size(), 44u);
+  doc_->removeOperations({0, 5, 43});
+  const MergePlan afterRemove = doc_->plan();
+  ASSERT_EQ(afterRemove.operations.size(), 41u);
+  doc_->undoStack()->undo();
+  EXPECT_EQ(doc_->plan(), afterMatch);
+  doc_->undoStack()->undo();
+  EXPECT_TRUE(doc_->plan().operations.empty());
+  EXPECT_EQ(doc_->evaluation().conflictCount(), 0u);
+  doc_->undoStack()->redo();
+  doc_->undoStack()->redo();
+  EXPECT_EQ(doc_->plan(), afterRemove);
+}
+
+TEST_F(Transplant, ResolvingAShapeConflictBySlicingChangesItsStatus) {
+  window_->autoMatch(static_cast<int>(MatchStrategy::Name));
+  const ResultSlot* kernel = doc_->evaluation().findByPath("dense/kernel:0");
+  ASSERT_NE(kernel, nullptr);
+  ASSERT_EQ(kernel->status, SlotStatus::ConflictShape);
+  auto options = ui::resolutionsFor(doc_, *kernel);
+  std::vector<std::string> labels;
+  for (const auto& r : options) labels.push_back(r.label.toStdString());
+  ASSERT_GE(options.size(), 2u);
+  EXPECT_EQ(labels.front(), "Slice to fit (128, 5)");
+  EXPECT_EQ(labels.back(), "Skip (keep the target's tensor)");
+  options.front().apply();
+  EXPECT_EQ(doc_->evaluation().findByPath("dense/kernel:0")->status, SlotStatus::Converted);
+  const QModelIndex k = indexOfPath(dst_, "dense/kernel:0");
+  EXPECT_EQ(k.sibling(k.row(), CheckpointTreeModel::StatusColumn).data().toString(), "converted");
+  doc_->undoStack()->undo();
+  EXPECT_EQ(doc_->evaluation().findByPath("dense/kernel:0")->status, SlotStatus::ConflictShape);
+}
+
+TEST_F(Transplant, KeyboardRouteTransplantsTheSelection) {
+  QTreeView* from = window_->pane(Side::Source)->treeView();
+  QTreeView* to = window_->pane(Side::Target)->treeView();
+  from->selectionModel()->select(indexOfPath(src_, "conv2d_1"), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+  to->selectionModel()->select(indexOfPath(dst_, "conv2d_1"), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+  from->setFocus();
+  QTest::keyClick(window_.get(), Qt::Key_T);
+  ASSERT_EQ(doc_->plan().operations.size(), 1u);
+  EXPECT_EQ(doc_->plan().operations[0].source, "conv2d_1");
+  EXPECT_EQ(doc_->evaluation().count(SlotStatus::Replaced), 2u);
+}
+
+TEST_F(Transplant, SavedPlanIsWhatGraftCliMerges) {
+  window_->autoMatch(static_cast<int>(MatchStrategy::Name));
+  const ResultSlot* kernel = doc_->evaluation().findByPath("dense/kernel:0");
+  ui::resolutionsFor(doc_, *kernel).back().apply();  // skip
+  ui::resolutionsFor(doc_, *doc_->evaluation().findByPath("dense/bias:0")).back().apply();
+  ASSERT_FALSE(doc_->evaluation().hasConflicts());
+  ASSERT_TRUE(window_->savePlanTo(QString::fromStdString((dir_ / "plan.json").string())));
+  EXPECT_FALSE(window_->windowTitle().startsWith('*'));
+  const auto r = test::runCommand({GRAFT_CLI_PATH, "merge", "--plan", (dir_ / "plan.json").string(), "-o", (dir_ / "out.h5").string(), "-q"});
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  const auto out = test::runCommand({GRAFT_CLI_PATH, "diff", (real_ / kCnn).string(), (dir_ / "out.h5").string(), "--json"});
+  EXPECT_NE(out.out.find("\"same\": 42"), std::string::npos) << out.out;
+}
