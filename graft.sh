@@ -11,7 +11,7 @@ jobs="$(nproc 2>/dev/null || echo 2)"
 # Debian 12 (bookworm) packages; nothing else is fetched.
 packages=(
   build-essential cmake ninja-build pkg-config
-  qt6-base-dev qt6-base-dev-tools qt6-qpa-plugins libqt6svg6
+  qt6-base-dev qt6-base-dev-tools qt6-qpa-plugins libqt6svg6 libqcustomplot-dev libqcustomplot2.1-qt6
   libhdf5-dev nlohmann-json3-dev libcli11-dev libssl-dev libgtest-dev libgmock-dev libeigen3-dev
   hdf5-tools python3-h5py python3-numpy time
   xvfb xauth fonts-dejavu-core

@@ -18,10 +18,12 @@
 #include <QUndoStack>
 
 #include "about.h"
+#include "export/export_dialog.h"
 #include "merge/matcher.h"
 #include "merge/plan_json.h"
 #include "panes/checkpoint_tree_model.h"
 #include "plan/conflict_actions.h"
+#include "inspector/inspector_dock.h"
 #include "plan/plan_dock.h"
 #include "plan/plan_document.h"
 #include "plan/transplant_controller.h"
@@ -45,6 +47,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   connect(document_, &PlanDocument::planChanged, this, &MainWindow::onPlanChanged);
   connect(document_->undoStack(), &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
   connect(planDock_, &PlanDock::operationSelected, this, &MainWindow::selectOperation);
+  inspectorDock_ = new InspectorDock(document_, this);
+  addDockWidget(Qt::RightDockWidgetArea, inspectorDock_);
+  connect(sourcePane_->treeView()->selectionModel(), &QItemSelectionModel::currentChanged, inspectorDock_, &InspectorDock::inspectSourceIndex);
+  connect(targetPane_->treeView()->selectionModel(), &QItemSelectionModel::currentChanged, inspectorDock_, &InspectorDock::inspectTargetIndex);
+  // After selectOperation: the operation's pair wins over the tree selections it makes.
+  connect(planDock_, &PlanDock::operationSelected, inspectorDock_, &InspectorDock::inspectOperation);
   targetPane_->treeView()->setContextMenuPolicy(Qt::CustomContextMenu);
   connect(targetPane_->treeView(), &QWidget::customContextMenuRequested, this, &MainWindow::showTargetContextMenu);
 
@@ -117,6 +125,10 @@ void MainWindow::createActions() {
     if (!path.isEmpty()) loadPlanFrom(path);
   });
   file->addSeparator();
+  QAction* exportAction = file->addAction(style()->standardIcon(QStyle::SP_DialogApplyButton), tr("&Export…"), this, [this] { showExportDialog(); });
+  exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+  exportAction->setStatusTip(tr("Write the target with the plan applied"));
+  file->addSeparator();
   QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
   quit->setShortcut(QKeySequence::Quit);
 
@@ -146,6 +158,7 @@ void MainWindow::createActions() {
 
   QMenu* view = menuBar()->addMenu(tr("&View"));
   view->addAction(planDock_->toggleViewAction());
+  view->addAction(inspectorDock_->toggleViewAction());
 
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("&About Graft"), this, &MainWindow::showAbout);
@@ -159,6 +172,8 @@ void MainWindow::createActions() {
   autoMatchAction->setToolTip(tr("Propose pairs by normalized name (more strategies in Plan › Auto-match)"));
   tools->addAction(undo);
   tools->addAction(redo);
+  tools->addSeparator();
+  tools->addAction(exportAction);
 }
 
 void MainWindow::chooseFile(Side side) {
@@ -319,6 +334,24 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     }
   }
   event->accept();
+}
+
+}  // namespace graft::ui
+
+namespace graft::ui {
+
+ExportDialog* MainWindow::showExportDialog() {
+  if (!document_->ready()) {
+    statusBar()->showMessage(tr("Open a source and a target first"), 5000);
+    return nullptr;
+  }
+  const QFileInfo target(QString::fromStdString(document_->target()->path().string()));
+  const QString suggested = target.absolutePath() + "/" + target.completeBaseName() + "-merged." + target.suffix();
+  auto* dialog = new ExportDialog(document_, suggested, this);
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  connect(dialog, &ExportDialog::openResultAsTarget, this, [this](const QString& path) { openFile(Side::Target, path); });
+  dialog->show();
+  return dialog;
 }
 
 }  // namespace graft::ui

@@ -14,9 +14,11 @@ class Node;
 namespace graft::ui {
 
 class CheckpointLoader;
+class ExportDialog;
 class CheckpointPane;
 class PlanDocument;
 class PlanDock;
+class InspectorDock;
 class TransplantController;
 
 class MainWindow : public QMainWindow {
@@ -38,6 +40,7 @@ class MainWindow : public QMainWindow {
   bool transplantSelection();
   void autoMatch(int strategy);  // a MatchStrategy
   bool savePlanTo(const QString& path);
+  ExportDialog* showExportDialog();
   bool loadPlanFrom(const QString& path);
 
  Q_SIGNALS:
@@ -63,6 +66,7 @@ class MainWindow : public QMainWindow {
   QString lastFolder_;
   PlanDocument* document_ = nullptr;
   PlanDock* planDock_ = nullptr;
+  InspectorDock* inspectorDock_ = nullptr;
   std::unique_ptr<TransplantController> transplanter_;
 };
 

@@ -21,6 +21,7 @@ namespace {
 
 constexpr std::size_t kHistogramRows = 20;  // bins beyond 2 * this are grouped into ~this many rows
 constexpr std::size_t kBarWidth = 40;
+constexpr std::size_t kMaxBins = 1000000;  // beyond this the output is no longer something to read
 
 struct StatsOptions {
   std::string file;
@@ -175,7 +176,7 @@ void addStatsCommand(CLI::App& app, std::function<int()>& run) {
   stats->add_option("FILE", opts->file, "Checkpoint file")->required();
   stats->add_option("NAME", opts->names, "Variables by native key or tree path (default: all)");
   stats->add_option("--bins", opts->bins, "Histogram bins over [min, max] of the finite values")
-      ->check(CLI::Range(std::size_t{1}, HistogramBinner::kMaxBins));
+      ->check(CLI::Range(std::size_t{1}, kMaxBins));
   stats->add_flag("--json", opts->json, "Machine-readable output");
   stats->callback([opts, &run] { run = [opts] { return runStats(*opts); }; });
 }

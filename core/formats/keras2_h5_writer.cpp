@@ -204,7 +204,10 @@ void Keras2H5Writer::create(const std::filesystem::path& file, const OutputLayou
   path_ = file;
   const bool sameFormat = layout.model && layout.model->formatId() == "keras2-h5";
   const CheckpointMetadata empty;
-  const CheckpointMetadata& attrs = sameFormat ? layout.model->formatAttributes() : empty;
+  // A checkpoint of another format that declares a Keras 2 layout (one built in memory) is
+  // written with its attributes, as a fresh file: encodings default unless it names them.
+  const bool declaresKeras2 = layout.model && layout.model->formatAttributes().has("layout");
+  const CheckpointMetadata& attrs = sameFormat || declaresKeras2 ? layout.model->formatAttributes() : empty;
   const bool fullModel = attrs.get("layout") == "model";
   // A Keras 1 file has no keras_version and must not get one: Keras converts Keras 1
   // weights only when the attribute is absent. Fresh files get current values.
@@ -350,8 +353,15 @@ void Keras2H5Writer::finish() {
   }
   auto l = hdf5::lock();
   if (file_) {
+    // libhdf5 trims a file to its end only when its own writes stopped short of it, so the
+    // space reserved in create() can outlive the close; the end is known before it.
+    haddr_t end = HADDR_UNDEF;
+    if (H5Fflush(file_.get(), H5F_SCOPE_GLOBAL) < 0 || H5Fget_eoa(file_.get(), &end) < 0) end = HADDR_UNDEF;
     const herr_t rc = H5Fclose(file_.release());
     if (rc < 0) throw fileError(path_, "cannot complete the HDF5 file: " + hdf5::takeErrorMessage());
+    std::error_code ec;
+    if (end != HADDR_UNDEF && std::filesystem::file_size(path_, ec) > end && !ec) std::filesystem::resize_file(path_, end, ec);
+    if (ec) throw fileError(path_, "cannot release the space reserved for writing: " + ec.message());
   }
 }
 

@@ -13,29 +13,37 @@ namespace {
 
 constexpr std::size_t kBlock = 256;
 constexpr std::size_t kLanes = 4;
+// Above this many bins, equal neighbours are rare and four copies would only cost memory.
+constexpr std::size_t kMaxBinsWithLanes = 4096;
 constexpr std::uint64_t kFlushEvery = std::uint64_t{1} << 31;  // keeps every 32-bit lane counter < 2^32
 
 template <typename V>
 HistogramBinner::Estimate<V> makeEstimate(double lo, double hi, std::size_t bins) {
-  constexpr V kInf = std::numeric_limits<V>::infinity();
+  using Limits = std::numeric_limits<V>;
   HistogramBinner::Estimate<V> e;
-  V low = static_cast<V>(lo), high = static_cast<V>(hi);
-  if (static_cast<double>(low) < lo) low = std::nextafter(low, kInf);
-  if (static_cast<double>(high) > hi) high = std::nextafter(high, -kInf);
+  // Smallest / largest V inside [lo, hi] (clamped first: a double beyond V's range does not convert).
+  V low = static_cast<V>(std::clamp(lo, static_cast<double>(Limits::lowest()), static_cast<double>(Limits::max())));
+  V high = static_cast<V>(std::clamp(hi, static_cast<double>(Limits::lowest()), static_cast<double>(Limits::max())));
+  if (static_cast<double>(low) < lo) low = std::nextafter(low, Limits::infinity());
+  if (static_cast<double>(high) > hi) high = std::nextafter(high, -Limits::infinity());
   e.lowIn = low;
   e.highIn = high;
   e.origin = low;
   const double n = static_cast<double>(bins), scale = n / (hi - lo);
-  e.scale = static_cast<V>(scale);
   // Worst-case distance in bins of the estimate from the exact position: the origin's offset
   // from lo, three roundings of V (difference, scale, product: each eps/2 of at most n + 1),
   // and the double roundings of the edges; times 1.5 for margin.
-  const double eps = std::numeric_limits<V>::epsilon();
+  const double eps = Limits::epsilon();
   const double nearEdge = 1.5 * (scale * std::fabs(lo - static_cast<double>(low)) + 1.5 * eps * (n + 1) +
                                  0x1p-50 * (n + scale * (std::fabs(lo) + std::fabs(hi))));
-  e.nearEdge = static_cast<V>(nearEdge);
-  const V span = static_cast<V>(static_cast<double>(high) - static_cast<double>(low));
-  e.usable = nearEdge < 0.25 && low <= high && std::isfinite(span) && std::isnormal(e.scale);
+  const double span = static_cast<double>(high) - static_cast<double>(low);
+  // Unusable (binary search only) when rounding could be off by a bin or V arithmetic could overflow.
+  e.usable = nearEdge < 0.25 && low <= high && span <= static_cast<double>(Limits::max()) &&
+             scale >= static_cast<double>(Limits::min()) && scale <= static_cast<double>(Limits::max());
+  if (e.usable) {
+    e.scale = static_cast<V>(scale);
+    e.nearEdge = static_cast<V>(nearEdge);
+  }
   return e;
 }
 
@@ -62,7 +70,11 @@ std::size_t HistogramBinner::binOf(double x) const {
 }
 
 HistogramAccumulator::HistogramAccumulator(const HistogramBinner& binner)
-    : binner_(&binner), stride_(binner.bins() + 2), lanes_(kLanes * stride_), totals_(binner.bins()) {}
+    : binner_(&binner),
+      stride_(binner.bins() + 2),
+      laneCount_(binner.bins() <= kMaxBinsWithLanes ? kLanes : 1),
+      lanes_(laneCount_ * stride_),
+      totals_(binner.bins()) {}
 
 template <typename V>
 void HistogramAccumulator::add(std::span<const V> values, bool allInRange) {
@@ -120,9 +132,10 @@ void HistogramAccumulator::addEstimatedBlock(const V* x) {
       if (near[j]) index[j] = static_cast<std::int32_t>(binner_->binOf(static_cast<double>(x[j])));
   }
   std::uint32_t* l0 = lanes_.data();
-  std::uint32_t* l1 = l0 + stride_;
-  std::uint32_t* l2 = l1 + stride_;
-  std::uint32_t* l3 = l2 + stride_;
+  const std::size_t step = laneCount_ > 1 ? stride_ : 0;  // one lane: all four are the same
+  std::uint32_t* l1 = l0 + step;
+  std::uint32_t* l2 = l1 + step;
+  std::uint32_t* l3 = l2 + step;
   for (std::size_t j = 0; j < kBlock; j += kLanes) {
     ++l0[index[j]];
     ++l1[index[j + 1]];
@@ -148,7 +161,7 @@ void HistogramAccumulator::addExact(const V* x, std::size_t n) {
 }
 
 void HistogramAccumulator::flush() {
-  for (std::size_t lane = 0; lane < kLanes; ++lane) {
+  for (std::size_t lane = 0; lane < laneCount_; ++lane) {
     std::uint32_t* counts = lanes_.data() + lane * stride_;
     for (std::size_t b = 0; b < totals_.size(); ++b) totals_[b] += counts[b];
     std::fill(counts, counts + stride_, 0u);

@@ -71,8 +71,9 @@ class HistogramAccumulator {
   // bins + 2 slots per lane: slot `bins` takes estimates of exactly hi (re-placed by search),
   // the last one values outside the range.
   std::size_t stride_;
-  // kLanes interleaved 32-bit sub-histograms, so neighbouring equal bins do not serialize on
-  // one counter; flushed into totals_ long before they could overflow.
+  std::size_t laneCount_;
+  // laneCount_ interleaved 32-bit sub-histograms, so neighbouring equal bins do not serialize
+  // on one counter; flushed into totals_ long before they could overflow.
   std::vector<std::uint32_t> lanes_;
   std::uint64_t pending_ = 0;
   std::vector<std::uint64_t> totals_;

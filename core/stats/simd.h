@@ -1,8 +1,9 @@
 #pragma once
 // 16-byte SIMD vectors for the statistics kernels, through the GCC/Clang vector extensions
-// (SSE2 on x86-64, NEON on arm64, no intrinsics). Why not Eigen here: Eigen 3.4 does not
-// vectorize float -> double casts and evaluates one reduction per pass, while a summary needs
-// min, max, zeros and two sums from a single pass (measured 2.0 vs 0.3 ns per element).
+// (SSE2 on x86-64, NEON on arm64, no intrinsics). Why not Eigen here: Eigen 3.4 casts float to
+// double one scalar at a time and runs one reduction per pass, while a summary needs min, max,
+// zeros and two double sums from one pass (measured on the dev VM: a single Eigen shifted
+// double sum 2.0 ns per element; this fused pass with all five 0.6-0.8 ns).
 
 #include <cstdint>
 #include <cstring>

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cfloat>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -143,13 +144,23 @@ inline std::uint16_t encodeBfloat16(float f) {
   return static_cast<std::uint16_t>((x & 0x7FFFFFFFu) > 0x7F800000u ? quietNaN : rounded);
 }
 
+// double -> float rounded to nearest even, as the hardware does, without the undefined
+// behaviour C++ gives a finite value beyond float's range: it becomes ±FLT_MAX or ±inf.
+float nearestFloat(double d) {
+  constexpr double kMidpoint = 0x1.ffffffp127;  // halfway from FLT_MAX to 2^128: ties go to inf
+  if (std::isfinite(d) && std::fabs(d) > FLT_MAX)
+    return static_cast<float>(std::copysign(std::fabs(d) < kMidpoint ? FLT_MAX : HUGE_VAL, d));
+  return static_cast<float>(d);
+}
+
 // Round-to-odd narrowing to float: rounding this result again to any format with at most 22
 // mantissa bits gives the correctly rounded value (no double-rounding error).
 float oddFloat(double d) {
+  if (!std::isfinite(d)) return static_cast<float>(d);
+  if (std::fabs(d) > FLT_MAX) return static_cast<float>(std::copysign(FLT_MAX, d));  // odd: rounds on up
   float f = static_cast<float>(d);
-  if (static_cast<double>(f) == d || std::isnan(d)) return f;
-  if (std::fabs(static_cast<double>(f)) > std::fabs(d))
-    f = std::nextafter(f, 0.0f);  // truncate toward zero
+  if (static_cast<double>(f) == d) return f;
+  if (std::fabs(static_cast<double>(f)) > std::fabs(d)) f = std::nextafter(f, 0.0f);  // truncate toward zero
   return std::bit_cast<float>(bitsOf(f) | 1u);  // sticky bit
 }
 
@@ -231,7 +242,10 @@ I saturate(W w) {
 
 template <typename W>
 float toFloat(W w) {
-  return static_cast<float>(w);
+  if constexpr (std::is_floating_point_v<W>)
+    return nearestFloat(w);
+  else
+    return static_cast<float>(w);
 }
 template <typename W>
 double toDouble(W w) {

@@ -266,8 +266,12 @@ TEST(DTypeConvert, WideSourcesRoundOnceNotTwice) {
   const std::int64_t big = (std::int64_t{1} << 40) + (std::int64_t{1} << 32) + 1;
   EXPECT_EQ(cast<std::uint16_t>(DType::Int64, DType::BFloat16, bytesOf(std::vector<std::int64_t>{big, -big})),
             (std::vector<std::uint16_t>{0x5381, 0xD381}));
-  EXPECT_EQ(cast<float>(DType::Float64, DType::Float32, bytesOf(std::vector<double>{1e300}))[0],
-            std::numeric_limits<float>::infinity());
+  // Beyond float's range: FLT_MAX up to the midpoint to 2^128, infinity from it on.
+  const float inf = std::numeric_limits<float>::infinity();
+  EXPECT_EQ(cast<float>(DType::Float64, DType::Float32,
+                        bytesOf(std::vector<double>{3.4028235e38, 0x1.ffffffp127, 1e300, -1e300})),
+            (std::vector<float>{FLT_MAX, inf, inf, -inf}));
+  EXPECT_EQ(cast<std::uint16_t>(DType::Float64, DType::BFloat16, bytesOf(std::vector<double>{1e300}))[0], 0x7F80);
 }
 
 TEST(DTypeConvert, FloatToIntegerTruncatesSaturatesAndMapsNaNToZero) {

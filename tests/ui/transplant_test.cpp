@@ -11,6 +11,8 @@
 #include <QUndoStack>
 
 #include "checkpoint_variants.h"
+#include "export/export_dialog.h"
+#include "export/export_worker.h"
 #include "main_window.h"
 #include "merge/matcher.h"
 #include "panes/checkpoint_loader.h"
@@ -206,4 +208,75 @@ TEST_F(Transplant, SavedPlanIsWhatGraftCliMerges) {
   ASSERT_EQ(r.exitCode, 0) << r.err;
   const auto out = test::runCommand({GRAFT_CLI_PATH, "diff", (real_ / kCnn).string(), (dir_ / "out.h5").string(), "--json"});
   EXPECT_NE(out.out.find("\"same\": 42"), std::string::npos) << out.out;
+}
+
+TEST_F(Transplant, ScreenshotOfAPlanWithAConflict) {
+  window_->resize(1400, 900);
+  window_->autoMatch(static_cast<int>(MatchStrategy::Name));
+  window_->pane(Side::Source)->treeView()->expandAll();
+  window_->pane(Side::Target)->treeView()->expandAll();
+  window_->pane(Side::Target)->treeView()->scrollTo(indexOfPath(dst_, "dense/kernel:0"));
+  window_->pane(Side::Source)->treeView()->scrollTo(indexOfPath(src_, "dense/kernel:0"));
+  QApplication::processEvents();
+  const QImage image = window_->grab().toImage();
+  ASSERT_TRUE(image.save(qEnvironmentVariable("GRAFT_SCREENSHOT_DIR", QDir::tempPath()) + "/window-plan-conflict.png"));
+  // The conflict colour is on screen (the red status icon of the head), not only in the model.
+  int red = 0;
+  for (int y = 0; y < image.height(); y += 2)
+    for (int x = 0; x < image.width(); x += 2) {
+      const QColor c = image.pixelColor(x, y);
+      red += c.red() > 180 && c.green() < 70 && c.blue() < 70;
+    }
+  EXPECT_GT(red, 10);
+}
+
+namespace {
+// Skips both head conflicts so the plan can be exported.
+void matchAndSkipConflicts(MainWindow& w, ui::PlanDocument* doc) {
+  w.autoMatch(static_cast<int>(MatchStrategy::Name));
+  for (const char* path : {"dense/kernel:0", "dense/bias:0"})
+    ui::resolutionsFor(doc, *doc->evaluation().findByPath(path)).back().apply();
+}
+}  // namespace
+
+TEST_F(Transplant, ExportFromTheDialogWritesWhatGraftCliMergeWritesFromTheSavedPlan) {
+  matchAndSkipConflicts(*window_, doc_);
+  ASSERT_TRUE(window_->savePlanTo(QString::fromStdString((dir_ / "plan.json").string())));
+  ui::ExportDialog* dialog = window_->showExportDialog();
+  ASSERT_NE(dialog, nullptr);
+  dialog->setOutputPath(QString::fromStdString((dir_ / "from-window.h5").string()));
+  QSignalSpy done(dialog->worker(), &ui::ExportWorker::finished);
+  ASSERT_TRUE(dialog->startExport(true));
+  EXPECT_TRUE(window_->isEnabled()) << "the window stays usable during an export";
+  ASSERT_TRUE(done.wait(30000));
+  EXPECT_NE(dialog->summaryText().indexOf("verified"), -1) << dialog->summaryText().toStdString();
+  const auto cli = test::runCommand({GRAFT_CLI_PATH, "merge", "--plan", (dir_ / "plan.json").string(), "-o", (dir_ / "from-cli.h5").string(), "-q"});
+  ASSERT_EQ(cli.exitCode, 0) << cli.err;
+  auto list = [](const fs::path& f) { return test::runCommand({GRAFT_CLI_PATH, "ls", "--json", "--checksums", f.string()}).out; };
+  EXPECT_EQ(list(dir_ / "from-window.h5"), list(dir_ / "from-cli.h5"));
+  EXPECT_FALSE(list(dir_ / "from-window.h5").empty());
+}
+
+TEST_F(Transplant, CancelledExportLeavesNothingBehind) {
+  matchAndSkipConflicts(*window_, doc_);
+  test::TempDir out;
+  ui::ExportDialog* dialog = window_->showExportDialog();
+  ASSERT_NE(dialog, nullptr);
+  dialog->setOutputPath(QString::fromStdString((out / "result.h5").string()));
+  QSignalSpy cancelled(dialog->worker(), &ui::ExportWorker::cancelled);
+  ASSERT_TRUE(dialog->startExport(true));
+  dialog->cancelExport();  // before the worker reaches its first tensor
+  ASSERT_TRUE(cancelled.wait(30000));
+  EXPECT_TRUE(fs::is_empty(out.path())) << "no output and no temporary file";
+  EXPECT_NE(dialog->summaryText().indexOf("cancelled"), -1);
+}
+
+TEST_F(Transplant, ExportIsRefusedWhileConflictsRemain) {
+  window_->autoMatch(static_cast<int>(MatchStrategy::Name));
+  ui::ExportDialog* dialog = window_->showExportDialog();
+  ASSERT_NE(dialog, nullptr);
+  dialog->setOutputPath(QString::fromStdString((dir_ / "never.h5").string()));
+  EXPECT_FALSE(dialog->startExport(true));
+  EXPECT_NE(dialog->summaryText().indexOf("2 unresolved conflict(s)"), -1) << dialog->summaryText().toStdString();
+  EXPECT_FALSE(fs::exists(dir_ / "never.h5"));
 }

@@ -55,7 +55,7 @@ CheckpointPane::CheckpointPane(const QString& title, QWidget* parent) : QWidget(
   tree_->setColumnWidth(CheckpointTreeModel::ShapeColumn, 130);
   tree_->setColumnWidth(CheckpointTreeModel::DTypeColumn, 70);
   tree_->setColumnWidth(CheckpointTreeModel::ParamsColumn, 90);
-  tree_->setColumnWidth(CheckpointTreeModel::StatusColumn, 120);
+  tree_->setColumnWidth(CheckpointTreeModel::StatusColumn, 150);
 
   stack_ = new QStackedWidget(this);
   stack_->addWidget(placeholder_);

@@ -79,7 +79,8 @@ void PlanDock::updateSummary() {
   QString text = parts.isEmpty() ? tr("No changes yet") : parts.join(QStringLiteral(" · "));
   if (conflicts)
     text += QStringLiteral(" · <span style='color:%1'><b>%2</b></span>")
-                .arg(statusColor(SlotStatus::ConflictShape).name(), tr("%n conflict(s) to resolve before export", nullptr, static_cast<int>(conflicts)));
+                .arg(statusColor(SlotStatus::ConflictShape).name(),
+                     conflicts == 1 ? tr("1 conflict to resolve before export") : tr("%1 conflicts to resolve before export").arg(conflicts));
   summary_->setText(text);
 }
 

@@ -1,5 +1,6 @@
 #include "plan/result_status.h"
 
+#include <QObject>
 #include <QPainter>
 #include <QPixmap>
 
@@ -86,13 +87,22 @@ NodeStatuses computeNodeStatuses(const MergeEvaluation& evaluation) {
   }
   for (const auto& [node, byStatus] : counts) {
     NodeStatus st;
-    QStringList parts;
+    QStringList parts, details;
+    int conflicts = 0;
+    bool first = true;
     for (const auto& [status, n] : byStatus) {
-      if (urgency(status) > urgency(st.status) || parts.isEmpty()) st.status = status;
-      parts << QStringLiteral("%1 %2").arg(n).arg(statusLabel(status));
+      if (first || urgency(status) > urgency(st.status)) st.status = status;
+      first = false;
+      details << QStringLiteral("%1 %2").arg(n).arg(statusLabel(status));
+      if (isConflict(status))
+        conflicts += n;
+      else
+        parts << QStringLiteral("%1 %2").arg(n).arg(statusLabel(status));
     }
+    // A layer's cell stays short: all kinds of conflict count as one; the tooltip has detail.
+    if (conflicts) parts.prepend(conflicts == 1 ? QObject::tr("1 conflict") : QObject::tr("%1 conflicts").arg(conflicts));
     st.text = parts.join(QStringLiteral(", "));
-    st.message = st.text;
+    st.message = details.join(QStringLiteral(", "));
     out[node] = st;
   }
   return out;

@@ -1,0 +1,28 @@
+#pragma once
+// A one-line label that elides long text in the middle to fit its width (keys and paths are
+// read at both ends); the full text is its tool tip and what "Copy" copies.
+
+#include <QLabel>
+
+namespace graft::ui {
+
+class ElidedLabel : public QLabel {
+  Q_OBJECT
+ public:
+  explicit ElidedLabel(QWidget* parent = nullptr);
+
+  void setFullText(const QString& text);
+  const QString& fullText() const { return fullText_; }
+  QSize sizeHint() const override;
+  QSize minimumSizeHint() const override;
+
+ protected:
+  void resizeEvent(QResizeEvent* event) override;
+
+ private:
+  void elide();
+
+  QString fullText_;
+};
+
+}  // namespace graft::ui
