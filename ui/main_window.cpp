@@ -12,6 +12,7 @@
 #include <QTreeView>
 
 #include <QCloseEvent>
+#include <QSettings>
 #include <QItemSelectionModel>
 #include <QTableView>
 #include <QToolBar>
@@ -67,6 +68,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   createActions();
   statusBar()->showMessage(tr("Open a source and a target checkpoint to compare them."));
   resize(1400, 900);
+  QSettings settings;
+  restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+  restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+  lastFolder_ = settings.value(QStringLiteral("lastFolder")).toString();
   updateTitle();
 }
 
@@ -85,6 +90,7 @@ void MainWindow::wireLoader(Side side) {
   connect(l, &CheckpointLoader::loaded, this, [this, p, side](std::shared_ptr<const Checkpoint> c) {
     statusBar()->showMessage(tr("Opened %1").arg(QString::fromStdString(c->path().string())), 5000);
     p->setCheckpoint(c);
+    rememberRecent(QString::fromStdString(c->path().string()));
     if (side == Side::Source)
       document_->setSource(std::move(c));
     else
@@ -114,6 +120,8 @@ void MainWindow::createActions() {
       file->addAction(style()->standardIcon(QStyle::SP_DirOpenIcon), tr("Open &Target…"), this, [this] { chooseFile(Side::Target); });
   openTarget->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
   openTarget->setStatusTip(tr("Open the checkpoint to put weights into"));
+  recentMenu_ = file->addMenu(tr("Open &Recent"));
+  rebuildRecentMenu();
   file->addSeparator();
   QAction* savePlanAction = file->addAction(style()->standardIcon(QStyle::SP_DialogSaveButton), tr("&Save Plan…"), this, [this] {
     const QString path = QFileDialog::getSaveFileName(this, tr("Save Plan"), lastFolder_, tr("Graft plans (*.json)"));
@@ -316,6 +324,10 @@ bool MainWindow::loadPlanFrom(const QString& path) {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+  QSettings settings;
+  settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+  settings.setValue(QStringLiteral("window/state"), saveState());
+  settings.setValue(QStringLiteral("lastFolder"), lastFolder_);
   if (!document_->isModified() || document_->plan().operations.empty()) {
     event->accept();
     return;
@@ -352,6 +364,41 @@ ExportDialog* MainWindow::showExportDialog() {
   connect(dialog, &ExportDialog::openResultAsTarget, this, [this](const QString& path) { openFile(Side::Target, path); });
   dialog->show();
   return dialog;
+}
+
+}  // namespace graft::ui
+
+namespace graft::ui {
+
+void MainWindow::openDemo(const QString& folder) {
+  openFile(Side::Source, folder + QStringLiteral("/pretrained_cnn.h5"));
+  openFile(Side::Target, folder + QStringLiteral("/new_cnn.h5"));
+  planDock_->setEmptyHint(tr("<b>Demo:</b> a pretrained CNN (left) and a new CNN with a 5-class head (right).<br>"
+                             "Drag conv2d and batch_normalization layers from left to right, or press <b>Auto-match</b>.<br>"
+                             "The 10-class head will not fit the 5-class one: right-click it to slice or skip, then <b>Export</b>."));
+}
+
+void MainWindow::rememberRecent(const QString& path) {
+  QSettings settings;
+  QStringList recent = settings.value(QStringLiteral("recentFiles")).toStringList();
+  recent.removeAll(path);
+  recent.prepend(path);
+  while (recent.size() > 10) recent.removeLast();
+  settings.setValue(QStringLiteral("recentFiles"), recent);
+  rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu() {
+  if (!recentMenu_) return;
+  recentMenu_->clear();
+  const QStringList recent = QSettings().value(QStringLiteral("recentFiles")).toStringList();
+  for (const QString& path : recent) {
+    QMenu* entry = recentMenu_->addMenu(QFileInfo(path).fileName());
+    entry->setToolTip(path);
+    entry->addAction(tr("Open as Source"), this, [this, path] { openFile(Side::Source, path); });
+    entry->addAction(tr("Open as Target"), this, [this, path] { openFile(Side::Target, path); });
+  }
+  recentMenu_->setEnabled(!recent.isEmpty());
 }
 
 }  // namespace graft::ui

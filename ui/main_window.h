@@ -41,6 +41,8 @@ class MainWindow : public QMainWindow {
   void autoMatch(int strategy);  // a MatchStrategy
   bool savePlanTo(const QString& path);
   ExportDialog* showExportDialog();
+  // Opens the bundled demo pair and says what to try.
+  void openDemo(const QString& folder);
   bool loadPlanFrom(const QString& path);
 
  Q_SIGNALS:
@@ -57,6 +59,8 @@ class MainWindow : public QMainWindow {
   void selectOperation(int index);
   void showTargetContextMenu(const QPoint& pos);
   void closeEvent(QCloseEvent* event) override;
+  void rememberRecent(const QString& path);
+  void rebuildRecentMenu();
   std::vector<const Node*> selectedNodes(Side side) const;
 
   CheckpointPane* sourcePane_ = nullptr;
@@ -68,6 +72,7 @@ class MainWindow : public QMainWindow {
   PlanDock* planDock_ = nullptr;
   InspectorDock* inspectorDock_ = nullptr;
   std::unique_ptr<TransplantController> transplanter_;
+  class QMenu* recentMenu_ = nullptr;
 };
 
 }  // namespace graft::ui

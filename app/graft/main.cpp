@@ -1,6 +1,8 @@
 // graft: the window. `graft [SOURCE [TARGET]]`.
 
 #include <QApplication>
+#include <QDir>
+#include <QFileInfo>
 #include <QCommandLineParser>
 #include <QIcon>
 #include <QTimer>
@@ -8,8 +10,26 @@
 #include "about.h"
 #include "main_window.h"
 
+namespace {
+
+// The demo checkpoints: beside the build (development) or installed under share/graft/demo.
+QString demoFolder() {
+  QStringList candidates;
+#ifdef GRAFT_DEMO_DIR
+  candidates << QStringLiteral(GRAFT_DEMO_DIR);
+#endif
+  candidates << QCoreApplication::applicationDirPath() + QStringLiteral("/../share/graft/demo");
+  for (const QString& c : candidates)
+    if (QFileInfo::exists(c + QStringLiteral("/pretrained_cnn.h5")) && QFileInfo::exists(c + QStringLiteral("/new_cnn.h5")))
+      return QDir(c).absolutePath();
+  return {};
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
+  Q_INIT_RESOURCE(graft);  // the icons live in libgraft-ui, a static library
   QApplication::setApplicationName(QStringLiteral("Graft"));
   QApplication::setOrganizationName(QStringLiteral("Graft"));
   QApplication::setApplicationVersion(QString::fromStdString(graft::graftVersion()));
@@ -30,6 +50,9 @@ int main(int argc, char** argv) {
   const QStringList files = parser.positionalArguments();
   if (files.size() > 0) window.openFile(graft::ui::MainWindow::Side::Source, files[0]);
   if (files.size() > 1) window.openFile(graft::ui::MainWindow::Side::Target, files[1]);
+  if (files.isEmpty()) {
+    if (const QString demo = demoFolder(); !demo.isEmpty()) window.openDemo(demo);
+  }
   window.show();
   if (parser.isSet(quitAfter)) QTimer::singleShot(parser.value(quitAfter).toInt(), &app, &QApplication::quit);
   return app.exec();

@@ -202,9 +202,7 @@ TEST(TensorStatistics, EveryDtypeMatchesANaiveTwoPassReference) {
   for (DType dtype : numericDTypes()) {
     const auto bytes = randomTensor(dtype, 5003, rng);  // full blocks and a tail
     const auto s = stats(bytes, dtype);
-    // float32-path dtypes sum 16-value runs in float: relative error of a few float ulps.
-    const double tolerance = dtype == DType::Float64 ? 1e-12 : 1e-6;
-    expectMatchesReference(s, reference(decoded(bytes, dtype)), tolerance, std::string(dtypeName(dtype)));
+    expectMatchesReference(s, reference(decoded(bytes, dtype)), 1e-12, std::string(dtypeName(dtype)));
   }
 }
 
@@ -274,8 +272,6 @@ TEST(TensorStatistics, OddChunkSizesAndThreadCountsGiveTheSameResult) {
     base.threads = 1;
     MemoryStream one(bytes);
     const auto expected = computeStatistics(one, dtype, base);
-    // Partial blocks are summed in double, full float blocks in 16-value float runs.
-    const double tolerance = dtype == DType::Float64 || dtype == DType::Int32 ? 1e-12 : 1e-6;
     for (std::size_t chunk : {1u, 7u, 1001u, 4099u, 1u << 20}) {  // cut elements and blocks anywhere
       for (unsigned threads : {1u, 2u, 3u}) {
         for (bool parallelReads : {false, true}) {
@@ -292,8 +288,8 @@ TEST(TensorStatistics, OddChunkSizesAndThreadCountsGiveTheSameResult) {
           EXPECT_EQ(s.nans, expected.nans) << what;
           EXPECT_EQ(s.min, expected.min) << what;
           EXPECT_EQ(s.max, expected.max) << what;
-          EXPECT_NEAR(s.mean, expected.mean, tolerance * expected.std) << what;
-          EXPECT_NEAR(s.std, expected.std, tolerance * expected.std) << what;
+          EXPECT_NEAR(s.mean, expected.mean, 1e-12 * expected.std) << what;
+          EXPECT_NEAR(s.std, expected.std, 1e-12 * expected.std) << what;
           EXPECT_EQ(s.histogram->counts, expected.histogram->counts) << what;
         }
       }
@@ -315,8 +311,8 @@ TEST(TensorStatistics, MeanAndStdStayAccurateFarFromZero) {
   for (auto& v : narrow) v = 1000.0f + noise(rng);
   const auto n = statsOf(narrow, DType::Float32);
   const auto nr = reference(std::vector<double>(narrow.begin(), narrow.end()));
-  EXPECT_NEAR(n.mean, nr.mean, 1e-6 * nr.std);
-  EXPECT_NEAR(n.std, nr.std, 1e-5 * nr.std);
+  EXPECT_NEAR(n.mean, nr.mean, 1e-9 * nr.std);
+  EXPECT_NEAR(n.std, nr.std, 1e-9 * nr.std);
 }
 
 TEST(TensorStatistics, GivenRangeCountsValuesOutsideButNotNaNOrInfinities) {

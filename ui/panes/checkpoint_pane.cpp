@@ -52,10 +52,12 @@ CheckpointPane::CheckpointPane(const QString& title, QWidget* parent) : QWidget(
   tree_->header()->setStretchLastSection(false);
   tree_->header()->setSectionResizeMode(CheckpointTreeModel::NameColumn, QHeaderView::Stretch);
   tree_->header()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
-  tree_->setColumnWidth(CheckpointTreeModel::ShapeColumn, 130);
-  tree_->setColumnWidth(CheckpointTreeModel::DTypeColumn, 70);
-  tree_->setColumnWidth(CheckpointTreeModel::ParamsColumn, 90);
-  tree_->setColumnWidth(CheckpointTreeModel::StatusColumn, 150);
+  // Names matter most: the other columns get what their content needs, the name the rest.
+  tree_->header()->setMinimumSectionSize(40);
+  tree_->setColumnWidth(CheckpointTreeModel::ShapeColumn, 105);
+  tree_->setColumnWidth(CheckpointTreeModel::DTypeColumn, 62);
+  tree_->setColumnWidth(CheckpointTreeModel::ParamsColumn, 72);
+  tree_->setColumnWidth(CheckpointTreeModel::StatusColumn, 112);
 
   stack_ = new QStackedWidget(this);
   stack_->addWidget(placeholder_);

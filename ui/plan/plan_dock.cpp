@@ -64,6 +64,8 @@ PlanDock::PlanDock(PlanDocument* document, QWidget* parent)
   updateSummary();
 }
 
+void PlanDock::setEmptyHint(const QString& text) { hint_->setText(text); }
+
 void PlanDock::updateSummary() {
   const auto& e = document_->evaluation();
   const bool empty = document_->plan().operations.empty();

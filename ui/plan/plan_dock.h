@@ -18,6 +18,8 @@ class PlanDock : public QDockWidget {
  public:
   explicit PlanDock(PlanDocument* document, QWidget* parent = nullptr);
   QTableView* table() const { return table_; }
+  // What the empty plan says to do (the demo explains its own transplant).
+  void setEmptyHint(const QString& text);
   PlanTableModel* model() const { return model_; }
 
  Q_SIGNALS:
