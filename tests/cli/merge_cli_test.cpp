@@ -26,19 +26,13 @@ nlohmann::json listing(const fs::path& file) {
   return nlohmann::json::parse(r.out);
 }
 
-// A target with a 5-class head, made by the engine itself.
-void writeNewHead(const fs::path& real, const fs::path& out) {
-  test::writeVariant(real, out,
-                     {test::dropOp("dense"), test::addOp("dense/kernel:0", {Transform::slice({{0, 128}, {0, 5}})}),
-                      test::addOp("dense/bias:0", {Transform::slice({{0, 5}})})});
-}
 
 }  // namespace
 
 TEST(MergeCli, ShapeConflictPrintsEachConflictExits3AndWritesNothing) {
   GRAFT_REAL_DATA_OR_SKIP(real);
   test::TempDir dir;
-  writeNewHead(real / kCnn, dir / "new.h5");
+  test::writeWithNewHead(real / kCnn, dir / "new.h5");
   const auto r = cli({"merge", (real / kCnn).string(), (dir / "new.h5").string(), "-o", (dir / "out.h5").string()});
   EXPECT_EQ(r.exitCode, 3) << r.err;
   EXPECT_NE(r.err.find("conflict: dense/kernel:0: source (128, 10) does not fit target (128, 5) — slice or pad dimension 1"),
@@ -51,7 +45,7 @@ TEST(MergeCli, ShapeConflictPrintsEachConflictExits3AndWritesNothing) {
 TEST(MergeCli, SkipSliceAndSavedPlanProduceTheSameFileAsTheWindowWould) {
   GRAFT_REAL_DATA_OR_SKIP(real);
   test::TempDir dir;
-  writeNewHead(real / kCnn, dir / "new.h5");
+  test::writeWithNewHead(real / kCnn, dir / "new.h5");
   const auto skip = cli({"merge", (real / kCnn).string(), (dir / "new.h5").string(), "-o", (dir / "skip.h5").string(),
                          "--on-conflict", "skip", "--save-plan", (dir / "plan.json").string()});
   ASSERT_EQ(skip.exitCode, 0) << skip.err;
@@ -76,7 +70,7 @@ TEST(MergeCli, SkipSliceAndSavedPlanProduceTheSameFileAsTheWindowWould) {
 TEST(MergeCli, MatchShowsPairsReasonsAndStatuses) {
   GRAFT_REAL_DATA_OR_SKIP(real);
   test::TempDir dir;
-  writeNewHead(real / kCnn, dir / "new.h5");
+  test::writeWithNewHead(real / kCnn, dir / "new.h5");
   const auto r = cli({"match", (real / kCnn).string(), (dir / "new.h5").string(), "--json", "--take", "^dense"});
   ASSERT_EQ(r.exitCode, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
@@ -123,7 +117,7 @@ TEST(ConvertCli, UnknownFormatIsAUsageError) {
 TEST(DiffCli, ReportsMissingKeysShapeChangesAndValueDistances) {
   GRAFT_REAL_DATA_OR_SKIP(real);
   test::TempDir dir;
-  writeNewHead(real / kCnn, dir / "new.h5");
+  test::writeWithNewHead(real / kCnn, dir / "new.h5");
   const auto r = cli({"diff", (real / kCnn).string(), (dir / "new.h5").string(), "--values", "--json"});
   ASSERT_EQ(r.exitCode, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);

@@ -37,9 +37,7 @@ TEST(SeedScenarios, TransferLearningTakesConvAndBatchNormLayersKeepsHead) {
   GRAFT_REAL_DATA_OR_SKIP(real);
   test::TempDir dir;
   // The "new" model: same feature extractor, a 5-class head, its own (rounded) values.
-  test::writeVariant(real / kCnn, dir / "new.h5",
-                     {test::dropOp("dense"), test::addOp("dense/kernel:0", {Transform::slice({{0, 128}, {0, 5}})}),
-                      test::addOp("dense/bias:0", {Transform::slice({{0, 5}})})});
+  test::writeWithNewHead(real / kCnn, dir / "new.h5");
   const auto src = open(real / kCnn);
   const auto dst = open(dir / "new.h5");
   ASSERT_EQ(dst->findByKey("dense/dense/kernel:0")->tensor()->shape, Shape({128, 5}));
@@ -136,9 +134,7 @@ TEST(SeedScenarios, WidenedLayerIsPaddedWithZeros) {
 TEST(SeedScenarios, ShapeConflictIsRefusedWithAClearMessage) {
   GRAFT_REAL_DATA_OR_SKIP(real);
   test::TempDir dir;
-  test::writeVariant(real / kCnn, dir / "new.h5",
-                     {test::dropOp("dense"), test::addOp("dense/kernel:0", {Transform::slice({{0, 128}, {0, 5}})}),
-                      test::addOp("dense/bias:0", {Transform::slice({{0, 5}})})});
+  test::writeWithNewHead(real / kCnn, dir / "new.h5");
   const auto src = open(real / kCnn);
   const auto dst = open(dir / "new.h5");
   MatchOptions options;

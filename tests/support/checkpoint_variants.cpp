@@ -58,6 +58,12 @@ void writeVariant(const std::filesystem::path& real, const std::filesystem::path
   exportMerge(*ckpt, *ckpt, evaluation, out);
 }
 
+void writeWithNewHead(const std::filesystem::path& real, const std::filesystem::path& out) {
+  writeVariant(real, out,
+               {dropOp("dense"), addOp("dense/kernel:0", {Transform::slice({{0, 128}, {0, 5}})}),
+                addOp("dense/bias:0", {Transform::slice({{0, 5}})})});
+}
+
 std::vector<std::byte> tensorBytes(const Checkpoint& c, const std::string& key) {
   const Node* v = c.findByKey(key);
   if (!v) throw std::runtime_error("no tensor " + key);

@@ -15,6 +15,10 @@ namespace graft::test {
 // drops or re-adds are not rounded separately (an add may carry its own transforms).
 void writeVariant(const std::filesystem::path& real, const std::filesystem::path& out, const std::vector<Operation>& edits);
 
+// The seed tasks' "new model": the real file's CNN with its 10-class `dense` head replaced
+// by a 5-class one (kernel (128, 5), bias (5,)), everything else rounded.
+void writeWithNewHead(const std::filesystem::path& real, const std::filesystem::path& out);
+
 Operation dropOp(const std::string& target);
 Operation addOp(const std::string& source, std::vector<Transform> transforms, const std::string& target = {});
 Operation renameOp(const std::string& target, const std::string& newName);

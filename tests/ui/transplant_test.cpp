@@ -50,12 +50,6 @@ QModelIndex indexOfPath(const CheckpointTreeModel* m, const std::string& path) {
   return m->indexOf(found);
 }
 
-// The new model of the seed task: same feature extractor, a 5-class head.
-void writeNewHead(const fs::path& real, const fs::path& out) {
-  test::writeVariant(real, out,
-                     {test::dropOp("dense"), test::addOp("dense/kernel:0", {Transform::slice({{0, 128}, {0, 5}})}),
-                      test::addOp("dense/bias:0", {Transform::slice({{0, 5}})})});
-}
 
 }  // namespace
 
@@ -68,7 +62,7 @@ class Transplant : public ::testing::Test {
       GTEST_SKIP() << "real test data not found";
     }
     real_ = *real;
-    writeNewHead(real_ / kCnn, dir_ / "new.h5");
+    test::writeWithNewHead(real_ / kCnn, dir_ / "new.h5");
     window_ = std::make_unique<MainWindow>();
     window_->show();
     ASSERT_TRUE(QTest::qWaitForWindowExposed(window_.get()));
