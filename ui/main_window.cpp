@@ -45,6 +45,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   targetPane_->makeDropTarget(transplanter_.get());
   planDock_ = new PlanDock(document_, this);
   addDockWidget(Qt::BottomDockWidgetArea, planDock_);
+  setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);  // the inspector's plot gets the full height
   connect(document_, &PlanDocument::planChanged, this, &MainWindow::onPlanChanged);
   connect(document_->undoStack(), &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
   connect(planDock_, &PlanDock::operationSelected, this, &MainWindow::selectOperation);

@@ -41,7 +41,7 @@ class MemoryStream final : public TensorStream {
 template <typename T>
 std::vector<std::byte> bytesOf(const std::vector<T>& values) {
   std::vector<std::byte> out(values.size() * sizeof(T));
-  std::memcpy(out.data(), values.data(), out.size());
+  if (!out.empty()) std::memcpy(out.data(), values.data(), out.size());  // an empty vector's data() may be null
   return out;
 }
 

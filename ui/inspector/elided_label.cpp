@@ -37,6 +37,11 @@ void ElidedLabel::resizeEvent(QResizeEvent* event) {
   elide();
 }
 
-void ElidedLabel::elide() { setText(fontMetrics().elidedText(fullText_, Qt::ElideMiddle, width())); }
+void ElidedLabel::setElideMode(Qt::TextElideMode mode) {
+  mode_ = mode;
+  elide();
+}
+
+void ElidedLabel::elide() { setText(fontMetrics().elidedText(fullText_, mode_, width())); }
 
 }  // namespace graft::ui

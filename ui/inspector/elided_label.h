@@ -1,6 +1,6 @@
 #pragma once
-// A one-line label that elides long text in the middle to fit its width (keys and paths are
-// read at both ends); the full text is its tool tip and what "Copy" copies.
+// A one-line label that elides long text to fit its width; the full text is its tool tip and
+// what "Copy" copies.
 
 #include <QLabel>
 
@@ -12,6 +12,7 @@ class ElidedLabel : public QLabel {
   explicit ElidedLabel(QWidget* parent = nullptr);
 
   void setFullText(const QString& text);
+  void setElideMode(Qt::TextElideMode mode);
   const QString& fullText() const { return fullText_; }
   QSize sizeHint() const override;
   QSize minimumSizeHint() const override;
@@ -23,6 +24,7 @@ class ElidedLabel : public QLabel {
   void elide();
 
   QString fullText_;
+  Qt::TextElideMode mode_ = Qt::ElideMiddle;
 };
 
 }  // namespace graft::ui

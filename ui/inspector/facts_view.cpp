@@ -17,6 +17,9 @@ QString dtypeText(DType t) { return QString::fromLatin1(dtypeName(t).data()); }
 
 const char* const kPending = "…";
 
+// "9,216 (36 KiB)": how many values and what they weigh, in one row.
+QString sizedCount(std::uint64_t count, std::uint64_t bytes) { return QStringLiteral("%1 (%2)").arg(countText(count), bytesText(bytes)); }
+
 }  // namespace
 
 FactsView::FactsView(QWidget* parent) : QWidget(parent) {
@@ -35,7 +38,7 @@ void FactsView::restart(int valueColumns) {
   grid_ = new QGridLayout(body_);
   grid_->setContentsMargins(0, 0, 0, 0);
   grid_->setHorizontalSpacing(12);
-  grid_->setVerticalSpacing(3);
+  grid_->setVerticalSpacing(2);
   grid_->setColumnStretch(0, 0);
   for (int c = 1; c <= valueColumns; ++c) grid_->setColumnStretch(c, 1);
   layout()->addWidget(body_);
@@ -47,6 +50,7 @@ void FactsView::restart(int valueColumns) {
 void FactsView::clear() {
   columns_.clear();
   restart(1);
+  body_->show();
 }
 
 QLabel* FactsView::valueLabel(bool elided) {
@@ -62,17 +66,21 @@ void FactsView::addSection(const QString& title) {
   QFont bold = label->font();
   bold.setBold(true);
   label->setFont(bold);
-  if (row_ > 0) grid_->setRowMinimumHeight(row_++, 6);  // air between sections
+  if (row_ > 0) grid_->setRowMinimumHeight(row_++, 4);  // air between sections
   grid_->addWidget(label, row_++, 0, 1, valueColumns_ + 1);
 }
 
-void FactsView::addRow(const QString& fact, const QString& label, const QStringList& values, bool elided) {
+void FactsView::addName(const QString& label) {
   auto* name = new QLabel(label, body_);
   name->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
   QPalette muted = name->palette();
   muted.setColor(QPalette::WindowText, palette().color(QPalette::PlaceholderText));
   name->setPalette(muted);
   grid_->addWidget(name, row_, 0);
+}
+
+void FactsView::addRow(const QString& fact, const QString& label, const QStringList& values, bool elided) {
+  addName(label);
   auto& cells = cells_[fact];
   for (int c = 0; c < valueColumns_; ++c) {
     QLabel* value = valueLabel(elided);
@@ -84,12 +92,10 @@ void FactsView::addRow(const QString& fact, const QString& label, const QStringL
 }
 
 void FactsView::addWideRow(const QString& fact, const QString& label, const QString& value) {
-  addRow(fact, label, {});
-  auto& cells = cells_[fact];
-  // One label across every value column.
-  for (std::size_t c = 1; c < cells.size(); ++c) delete cells[c];
-  cells.resize(1);
-  grid_->addWidget(cells[0], row_ - 1, 1, 1, valueColumns_);
+  addName(label);
+  QLabel* cell = valueLabel(false);
+  grid_->addWidget(cell, row_++, 1, 1, valueColumns_);
+  cells_[fact] = {cell};
   setValue(fact, 0, value);
 }
 
@@ -97,7 +103,7 @@ void FactsView::setValue(const QString& fact, int column, const QString& value, 
   const auto it = cells_.find(fact);
   if (it == cells_.end() || column >= static_cast<int>(it->second.size())) return;
   QLabel* label = it->second[static_cast<std::size_t>(column)];
-  if (auto* elided = dynamic_cast<ElidedLabel*>(label))
+  if (auto* elided = qobject_cast<ElidedLabel*>(label))
     elided->setFullText(value);
   else
     label->setText(value);
@@ -108,7 +114,7 @@ QString FactsView::text(const QString& fact, int column) const {
   const auto it = cells_.find(fact);
   if (it == cells_.end() || column < 0 || column >= static_cast<int>(it->second.size())) return {};
   const QLabel* label = it->second[static_cast<std::size_t>(column)];
-  if (const auto* elided = dynamic_cast<const ElidedLabel*>(label)) return elided->fullText();
+  if (const auto* elided = qobject_cast<const ElidedLabel*>(label)) return elided->fullText();
   return label->text();
 }
 
@@ -127,18 +133,18 @@ void FactsView::showVariables(const std::vector<Column>& columns) {
   }
   auto each = [&](auto text) {
     QStringList values;
-    for (const Column& c : columns) values << text(*c.variable->tensor(), *c.variable);
+    for (const Column& c : columns) values << text(*c.variable->tensor());
     return values;
   };
-  addSection(tr("Tensor"));
-  addRow(QStringLiteral("key"), tr("key"), each([](const TensorInfo& t, const Node&) { return qs(t.key); }), true);
-  addRow(QStringLiteral("path"), tr("path"), each([](const TensorInfo&, const Node& n) { return qs(n.path()); }), true);
-  addRow(QStringLiteral("shape"), tr("shape"), each([](const TensorInfo& t, const Node&) { return qs(t.shape.toString()); }));
-  addRow(QStringLiteral("dtype"), tr("dtype"), each([](const TensorInfo& t, const Node&) { return dtypeText(t.dtype); }));
-  addRow(QStringLiteral("parameters"), tr("parameters"), each([](const TensorInfo& t, const Node&) { return countText(t.elementCount); }));
-  addRow(QStringLiteral("bytes"), tr("size"), each([](const TensorInfo& t, const Node&) { return bytesText(t.byteSize); }));
+  // The tree path is the dock's title; the key is the file's own name, whose end says the most.
+  addRow(QStringLiteral("key"), tr("key"), each([](const TensorInfo& t) { return qs(t.key); }), true);
+  for (QLabel* key : cells_[QStringLiteral("key")]) static_cast<ElidedLabel*>(key)->setElideMode(Qt::ElideLeft);
+  addRow(QStringLiteral("shape"), tr("shape"), each([](const TensorInfo& t) { return qs(t.shape.toString()); }));
+  addRow(QStringLiteral("dtype"), tr("dtype"), each([](const TensorInfo& t) { return dtypeText(t.dtype); }));
+  addRow(QStringLiteral("parameters"), tr("parameters"),
+         each([](const TensorInfo& t) { return sizedCount(t.elementCount, t.byteSize); }));
   for (int c = 0; c < valueColumns_; ++c)
-    cells_[QStringLiteral("bytes")][static_cast<std::size_t>(c)]->setToolTip(
+    cells_[QStringLiteral("parameters")][static_cast<std::size_t>(c)]->setToolTip(
         tr("%1 bytes").arg(countText(columns[static_cast<std::size_t>(c)].variable->tensor()->byteSize)));
   if (pair) {
     // What keeps a pair from fitting stands out in the target's column.
@@ -157,6 +163,7 @@ void FactsView::showVariables(const std::vector<Column>& columns) {
   addRow(QStringLiteral("std"), tr("std"), pending);
   addRow(QStringLiteral("zeros"), tr("zeros"), pending);
   addRow(QStringLiteral("nonFinite"), tr("NaN / inf"), pending);
+  body_->show();  // now, with its rows: a layout alone shows new children a pass later
   if (!pair) return;
 
   addSection(tr("Difference (source − target)"));
@@ -167,6 +174,7 @@ void FactsView::showVariables(const std::vector<Column>& columns) {
   } else {
     addWideRow(QStringLiteral("diffNote"), tr("values"), tr("not compared: the shapes differ"));
   }
+  body_->show();
 }
 
 void FactsView::showFindings(const InspectionResult& result) {
@@ -203,12 +211,11 @@ void FactsView::showGroup(const Node& group) {
   QString kind = group.kind() == NodeKind::Layer ? tr("layer") : tr("group");
   if (!group.layerClass().empty()) kind = qs(group.layerClass()) + QLatin1Char(' ') + kind;
   addSection(group.kind() == NodeKind::Layer ? tr("Layer") : tr("Group"));
-  addRow(QStringLiteral("path"), tr("path"), {qs(group.path())}, true);
   addRow(QStringLiteral("kind"), tr("kind"), {kind});
   addRow(QStringLiteral("variables"), tr("variables"), {countText(group.variableCount())});
-  addRow(QStringLiteral("parameters"), tr("parameters"), {countText(group.parameterCount())});
-  addRow(QStringLiteral("bytes"), tr("size"), {bytesText(group.byteSize())});
-  cells_[QStringLiteral("bytes")][0]->setToolTip(tr("%1 bytes").arg(countText(group.byteSize())));
+  addRow(QStringLiteral("parameters"), tr("parameters"), {sizedCount(group.parameterCount(), group.byteSize())});
+  cells_[QStringLiteral("parameters")][0]->setToolTip(tr("%1 bytes").arg(countText(group.byteSize())));
+  body_->show();
 }
 
 }  // namespace graft::ui

@@ -40,6 +40,7 @@ class FactsView : public QWidget {
  private:
   void restart(int valueColumns);
   void addSection(const QString& title);
+  void addName(const QString& label);  // the muted label column of the current row
   // One row; elided values are single-line and elide in the middle (keys and paths).
   void addRow(const QString& fact, const QString& label, const QStringList& values, bool elided = false);
   // A value spanning every value column (the difference of a pair).

@@ -6,8 +6,8 @@
 
 #include <algorithm>
 
+#include "inspector/histogram_bars.h"
 #include "inspector/number_text.h"
-#include "inspector/qcustomplot_no_keywords.h"
 
 namespace graft::ui {
 namespace {
@@ -24,22 +24,35 @@ HistogramPlot::HistogramPlot(QWidget* parent) : QWidget(parent), plot_(new QCust
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addWidget(plot_);
-  plot_->setMinimumHeight(160);
   plot_->xAxis->setLabel(tr("value"));
   plot_->yAxis->setLabel(tr("count"));
   plot_->xAxis->grid()->setVisible(false);  // bars are their own vertical guides
   plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
   plot_->axisRect()->setRangeDrag(Qt::Horizontal);  // counts rescale on their own; values are explored
   plot_->axisRect()->setRangeZoom(Qt::Horizontal);
-  plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
-  plot_->legend->setVisible(false);
+  // The legend sits in a row above the axes, so it never hides a bar.
+  plot_->axisRect()->insetLayout()->take(plot_->legend);
+  plot_->legend->setFillOrder(QCPLegend::foColumnsFirst);
   plot_->legend->setIconSize(14, 10);
+  plot_->legend->setColumnSpacing(12);
+  plot_->legend->setVisible(false);
   connect(plot_, &QCustomPlot::mouseMove, this, &HistogramPlot::showBinToolTip);
   connect(plot_, &QCustomPlot::mouseDoubleClick, this, [this] {
     resetRanges();
     replot();
   });
   applyPalette();
+}
+
+// In text units, so the plot keeps its proportions at any font size and pixel ratio.
+QSize HistogramPlot::sizeHint() const {
+  const QFontMetrics m(font());
+  return {m.averageCharWidth() * 58, m.height() * 15};
+}
+
+QSize HistogramPlot::minimumSizeHint() const {
+  const QFontMetrics m(font());
+  return {m.averageCharWidth() * 28, m.height() * 9};
 }
 
 void HistogramPlot::setSeries(std::vector<HistogramSeries> series) {
@@ -56,22 +69,44 @@ void HistogramPlot::setSeries(std::vector<HistogramSeries> series) {
       keys[static_cast<qsizetype>(i)] = (edge(h, i) + edge(h, i + 1)) / 2;
       values[static_cast<qsizetype>(i)] = static_cast<double>(h.counts[i]);
     }
-    auto* bars = new QCPBars(plot_->xAxis, plot_->yAxis);
+    auto* bars = new HistogramBars(plot_->xAxis, plot_->yAxis);
     bars->setName(s.name);
     bars->setWidthType(QCPBars::wtPlotCoords);
     bars->setWidth((h.hi - h.lo) / static_cast<double>(bins));
     QColor fill = s.color;
-    fill.setAlpha(overlay ? 115 : 210);  // translucent when overlaid, so both shapes stay visible
+    fill.setAlpha(overlay ? 90 : 170);  // translucent when overlaid, so both shapes stay visible
     bars->setBrush(fill);
-    bars->setPen(Qt::NoPen);
+    bars->setPen(QPen(s.color, 1.2));  // the outline tells overlapping shapes apart
+    bars->setAntialiased(false);       // crisp steps on whole pixels
+    bars->setSelectable(QCP::stNone);
     bars->setData(keys, values, true);
   }
-  plot_->legend->setVisible(overlay);
+  showLegend(overlay);
   resetRanges();
   replot();
 }
 
 void HistogramPlot::clear() { setSeries({}); }
+
+void HistogramPlot::showLegend(bool visible) {
+  QCPLayoutGrid* layout = plot_->plotLayout();
+  if (visible && !legendRow_) {
+    // A row above the axes: the legend, then a filler that takes the rest of the width.
+    legendRow_ = new QCPLayoutGrid;
+    layout->insertRow(0);
+    layout->addElement(0, 0, legendRow_);
+    layout->setRowStretchFactor(0, 0.001);  // as tall as the legend needs, no more
+    legendRow_->addElement(0, 0, plot_->legend);
+    legendRow_->addElement(0, 1, new QCPLayoutElement(plot_));
+    legendRow_->setColumnStretchFactor(0, 0.001);
+  } else if (!visible && legendRow_) {
+    legendRow_->take(plot_->legend);  // the plot owns its legend: keep it
+    layout->remove(legendRow_);
+    layout->simplify();  // drops the empty row
+    legendRow_ = nullptr;
+  }
+  plot_->legend->setVisible(visible);
+}
 
 std::vector<QCPBars*> HistogramPlot::bars() const {
   std::vector<QCPBars*> out;
@@ -117,11 +152,11 @@ void HistogramPlot::resetRanges() {
   for (const HistogramSeries& s : series_)
     for (std::uint64_t c : s.histogram.counts) highest = std::max(highest, c);
   const auto top = static_cast<double>(highest);
-  // Log: a bin of 1 still shows as a stub above the axis; headroom for the legend either way.
+  // Log: a bin of 1 still shows as a stub above the axis.
   if (logarithmic_)
     plot_->yAxis->setRange(0.7, std::max(10.0, top * 4));
   else
-    plot_->yAxis->setRange(0, top * (series_.size() > 1 ? 1.18 : 1.06));
+    plot_->yAxis->setRange(0, top * 1.06);
 }
 
 void HistogramPlot::applyPalette() {
@@ -138,10 +173,8 @@ void HistogramPlot::applyPalette() {
     axis->grid()->setPen(QPen(p.color(QPalette::Midlight), 0, Qt::DotLine));
     axis->grid()->setZeroLinePen(Qt::NoPen);
   }
-  QColor legendBackground = p.color(QPalette::Base);
-  legendBackground.setAlpha(220);
-  plot_->legend->setBrush(legendBackground);
-  plot_->legend->setBorderPen(QPen(p.color(QPalette::Mid), 0));
+  plot_->legend->setBrush(Qt::NoBrush);  // a caption row above the axes needs no box
+  plot_->legend->setBorderPen(Qt::NoPen);
   plot_->legend->setTextColor(text);
 }
 
@@ -166,7 +199,7 @@ void HistogramPlot::changeEvent(QEvent* event) {
 }
 
 void HistogramPlot::showBinToolTip(QMouseEvent* event) {
-  if (series_.empty() || series_.front().histogram.counts.empty() || !plot_->axisRect()->rect().contains(event->pos())) {
+  if (series_.empty() || series_.front().histogram.counts.empty() || !plot_->axisRect()->rect().contains(event->position().toPoint())) {
     QToolTip::hideText();
     return;
   }

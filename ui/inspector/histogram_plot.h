@@ -13,6 +13,7 @@
 
 class QCustomPlot;
 class QCPBars;
+class QCPLayoutGrid;
 class QMouseEvent;
 
 namespace graft::ui {
@@ -36,6 +37,9 @@ class HistogramPlot : public QWidget {
   // The bin width of what is shown, 0 when nothing is.
   double binWidth() const;
 
+  QSize sizeHint() const override;
+  QSize minimumSizeHint() const override;
+
   QCustomPlot* customPlot() const { return plot_; }
   std::vector<QCPBars*> bars() const;
 
@@ -45,6 +49,7 @@ class HistogramPlot : public QWidget {
 
  private:
   void resetRanges();
+  void showLegend(bool visible);
   void applyPalette();
   void showBinToolTip(QMouseEvent* event);
   void replot();
@@ -52,6 +57,7 @@ class HistogramPlot : public QWidget {
   QCustomPlot* plot_;
   std::vector<HistogramSeries> series_;
   bool logarithmic_ = false;
+  QCPLayoutGrid* legendRow_ = nullptr;  // above the axes while a legend is shown
 };
 
 }  // namespace graft::ui

@@ -9,7 +9,6 @@
 #include <QProgressBar>
 #include <QScrollArea>
 #include <QSpinBox>
-#include <QSplitter>
 #include <QStackedWidget>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -50,14 +49,21 @@ InspectorDock::InspectorDock(PlanDocument* document, QWidget* parent) : QDockWid
   setObjectName(QStringLiteral("InspectorDock"));
   pool_.setMaxThreadCount(1);  // one computation at a time; a superseded one stops at its next chunk
 
-  auto* body = new QWidget(this);
+  // The whole body scrolls when the dock is short; otherwise the histogram takes the spare height.
+  auto* scroll = new QScrollArea(this);
+  scroll->setFrameShape(QFrame::NoFrame);
+  scroll->setWidgetResizable(true);
+  scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  auto* body = new QWidget(scroll);
   auto* layout = new QVBoxLayout(body);
-  layout->setContentsMargins(6, 4, 6, 4);
+  layout->setContentsMargins(6, 2, 6, 4);
   layout->setSpacing(4);
   title_ = new QLabel(body);
-  title_->setTextFormat(Qt::RichText);
+  title_->setTextFormat(Qt::PlainText);
   title_->setWordWrap(true);
-  title_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  QFont bold = title_->font();
+  bold.setBold(true);
+  title_->setFont(bold);
   subtitle_ = new QLabel(body);
   subtitle_->setTextFormat(Qt::RichText);
   subtitle_->setWordWrap(true);
@@ -70,61 +76,56 @@ InspectorDock::InspectorDock(PlanDocument* document, QWidget* parent) : QDockWid
   layout->addWidget(title_);
   layout->addWidget(subtitle_);
   layout->addWidget(pairChooser_);
-
-  // Facts scroll when the dock is short; the histogram keeps the rest of the height.
-  auto* splitter = new QSplitter(Qt::Vertical, body);
-  splitter->setChildrenCollapsible(false);
-  auto* scroll = new QScrollArea(splitter);
-  scroll->setFrameShape(QFrame::NoFrame);
-  scroll->setWidgetResizable(true);
-  scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-  facts_ = new FactsView(scroll);
-  scroll->setWidget(facts_);
-  auto* plotPanel = new QWidget(splitter);
-  buildControls(plotPanel);
-  splitter->addWidget(scroll);
-  splitter->addWidget(plotPanel);
-  splitter->setStretchFactor(0, 0);
-  splitter->setStretchFactor(1, 1);
-  layout->addWidget(splitter, 1);
-  setWidget(body);
+  facts_ = new FactsView(body);
+  layout->addWidget(facts_);
+  buildControls(body, layout);
+  scroll->setWidget(body);
+  setWidget(scroll);
 
   connect(document_, &PlanDocument::checkpointsChanged, this, &InspectorDock::forgetReplacedCheckpoints);
+  connect(document_, &PlanDocument::planChanged, this, &InspectorDock::followPlan);
   clear();
 }
 
-void InspectorDock::buildControls(QWidget* panel) {
-  auto* layout = new QVBoxLayout(panel);
-  layout->setContentsMargins(0, 4, 0, 0);
-  layout->setSpacing(4);
-  auto* controls = new QHBoxLayout;
-  logScale_ = new QCheckBox(tr("Log y"), panel);
+void InspectorDock::buildControls(QWidget* panel, QVBoxLayout* layout) {
+  controlsRow_ = new QWidget(panel);
+  auto* controls = new QHBoxLayout(controlsRow_);
+  controls->setContentsMargins(0, 0, 0, 0);
+  logScale_ = new QCheckBox(tr("Log y"), controlsRow_);
   logScale_->setToolTip(tr("Logarithmic counts: rare values and long tails stay visible"));
-  binCount_ = new QSpinBox(panel);
+  binCount_ = new QSpinBox(controlsRow_);
   binCount_->setRange(10, 1000);
   binCount_->setValue(kDefaultBins);
   binCount_->setAccelerated(true);
   binCount_->setToolTip(tr("Histogram bins over the finite values (a pair shares one range)"));
-  auto* binsLabel = new QLabel(tr("Bins"), panel);
+  auto* binsLabel = new QLabel(tr("Bins"), controlsRow_);
   binsLabel->setBuddy(binCount_);
-  status_ = new QLabel(panel);
+  // The busy bar takes the place of the bin width while values are read: nothing shifts.
+  statusStack_ = new QStackedWidget(controlsRow_);
+  status_ = new QLabel(statusStack_);
   status_->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
-  progress_ = new QProgressBar(panel);
+  QPalette mutedStatus = status_->palette();
+  mutedStatus.setColor(QPalette::WindowText, palette().color(QPalette::PlaceholderText));
+  status_->setPalette(mutedStatus);
+  progress_ = new QProgressBar(statusStack_);
   progress_->setTextVisible(false);
-  progress_->setMaximumWidth(90);
-  progress_->setMaximumHeight(status_->fontMetrics().height());
-  QSizePolicy keep = progress_->sizePolicy();
-  keep.setRetainSizeWhenHidden(true);  // showing it must not shift the controls
-  progress_->setSizePolicy(keep);
-  progress_->hide();
+  progress_->setToolTip(tr("Reading values…"));
+  auto* progressPage = new QWidget(statusStack_);
+  auto* progressLayout = new QHBoxLayout(progressPage);
+  progressLayout->setContentsMargins(0, 0, 0, 0);
+  progressLayout->addStretch(1);
+  progressLayout->addWidget(progress_);
+  progress_->setFixedSize(status_->fontMetrics().averageCharWidth() * 12, status_->fontMetrics().height() * 2 / 3);
+  statusStack_->addWidget(status_);
+  statusStack_->addWidget(progressPage);
+  statusStack_->setMinimumWidth(status_->fontMetrics().horizontalAdvance(QStringLiteral("bin width -0.000123")));
   controls->addWidget(logScale_);
   controls->addSpacing(8);
   controls->addWidget(binsLabel);
   controls->addWidget(binCount_);
   controls->addStretch(1);
-  controls->addWidget(status_);
-  controls->addWidget(progress_);
-  layout->addLayout(controls);
+  controls->addWidget(statusStack_);
+  layout->addWidget(controlsRow_);
 
   plotStack_ = new QStackedWidget(panel);
   plot_ = new HistogramPlot(plotStack_);
@@ -133,6 +134,9 @@ void InspectorDock::buildControls(QWidget* panel) {
   placeholder_->setWordWrap(true);
   placeholder_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   placeholder_->setMargin(12);
+  QPalette muted = placeholder_->palette();
+  muted.setColor(QPalette::WindowText, palette().color(QPalette::PlaceholderText));
+  placeholder_->setPalette(muted);
   plotStack_->addWidget(plot_);
   plotStack_->addWidget(placeholder_);
   layout->addWidget(plotStack_, 1);
@@ -158,7 +162,8 @@ QColor InspectorDock::sideColor(Side side) {
   return side == Side::Source ? QColor(0x1f, 0x77, 0xb4) : QColor(0xff, 0x7f, 0x0e);
 }
 
-QString InspectorDock::title() const { return title_->text(); }
+QString InspectorDock::title() const { return titleText_; }
+QString InspectorDock::subtitle() const { return subtitle_->text(); }
 QString InspectorDock::placeholderText() const { return plotStack_->currentWidget() == placeholder_ ? placeholder_->text() : QString(); }
 
 std::shared_ptr<const Checkpoint> InspectorDock::checkpointOf(Side side) const {
@@ -192,20 +197,24 @@ void InspectorDock::inspectNode(Side side, const Node* node) {
   abandonComputation();
   shown_.clear();
   shownGroup_ = {{checkpoint, node}, side};
-  QString kind = node->kind() == NodeKind::Layer ? tr("layer") : tr("group");
-  if (!node->layerClass().empty()) kind = qs(node->layerClass()) + QLatin1Char(' ') + kind;
-  setTitle(qs(node->path()), tr("%1 %2 · %3").arg(sideName(side), kind, file));
+  setTitle(qs(node->path()), tr("%1 · %2").arg(sideName(side), file));  // the facts name its kind
   facts_->showGroup(*node);
   showPlaceholder(tr("Layers show their totals.\nSelect one of its weights to see its values."));
+}
+
+std::vector<InspectorDock::OperationPair> InspectorDock::pairsOf(int operation) const {
+  std::vector<OperationPair> pairs;
+  for (const ResultSlot& slot : document_->evaluation().slots)
+    if (slot.operation == operation && (slot.source || slot.target)) pairs.push_back({slot.source, slot.target, slot.status});
+  return pairs;
 }
 
 void InspectorDock::inspectOperation(int operation) {
   const auto& operations = document_->plan().operations;
   if (operation < 0 || operation >= static_cast<int>(operations.size())) return;
   operation_ = operation;
-  operationPairs_.clear();
-  for (const ResultSlot& slot : document_->evaluation().slots)
-    if (slot.operation == operation && (slot.source || slot.target)) operationPairs_.push_back({slot.source, slot.target, slot.status});
+  shownOperation_ = operations[static_cast<std::size_t>(operation)];
+  operationPairs_ = pairsOf(operation);
   pairChooser_->clear();
   for (const OperationPair& p : operationPairs_) {
     const QString from = p.source ? qs(p.source->path()) : tr("(nothing)");
@@ -217,7 +226,7 @@ void InspectorDock::inspectOperation(int operation) {
     abandonComputation();
     shown_.clear();
     shownGroup_ = {};
-    const Operation& op = operations[static_cast<std::size_t>(operation)];
+    const Operation& op = shownOperation_;
     setTitle(QStringLiteral("%1 → %2").arg(qs(op.source), qs(op.target)), QString::fromLatin1(operationKindName(op.kind).data()));
     facts_->clear();
     showPlaceholder(tr("This operation writes no variable of the checkpoints."));
@@ -227,17 +236,51 @@ void InspectorDock::inspectOperation(int operation) {
   showOperationPair(0);
 }
 
+QString InspectorDock::operationSubtitle(SlotStatus status) const {
+  QString subtitle = QString::fromLatin1(operationKindName(shownOperation_.kind).data());
+  if (!shownOperation_.reason.empty()) subtitle += QStringLiteral(" · ") + qs(shownOperation_.reason).toHtmlEscaped();
+  return subtitle + QStringLiteral(" · <span style='color:%1'>%2</span>").arg(statusColor(status).name(), statusLabel(status));
+}
+
 void InspectorDock::showOperationPair(int choice) {
   if (operation_ < 0 || choice < 0 || choice >= static_cast<int>(operationPairs_.size())) return;
   const OperationPair& p = operationPairs_[static_cast<std::size_t>(choice)];
-  const Operation& op = document_->plan().operations[static_cast<std::size_t>(operation_)];
-  QString subtitle = QString::fromLatin1(operationKindName(op.kind).data());
-  if (!op.reason.empty()) subtitle += QStringLiteral(" · ") + qs(op.reason).toHtmlEscaped();
-  subtitle += QStringLiteral(" · <span style='color:%1'>%2</span>").arg(statusColor(p.status).name(), statusLabel(p.status));
-  inspectPair(p.source, p.target, subtitle);
+  showPair(p.source, p.target, operationSubtitle(p.status));
 }
 
-void InspectorDock::inspectPair(const Node* source, const Node* target, const QString& subtitle) {
+void InspectorDock::followPlan() {
+  if (operation_ < 0) return;
+  const auto& operations = document_->plan().operations;
+  const bool present = operation_ < static_cast<int>(operations.size());
+  if (present && operations[static_cast<std::size_t>(operation_)] == shownOperation_) {
+    // The same operation: only its statuses can have changed (another one may now write a slot).
+    const auto pairs = pairsOf(operation_);
+    const int choice = pairChooser_->currentIndex();
+    if (pairs.size() == operationPairs_.size() && choice >= 0 && choice < static_cast<int>(pairs.size())) {
+      operationPairs_ = pairs;
+      subtitle_->setText(mutedHtml(this, operationSubtitle(pairs[static_cast<std::size_t>(choice)].status)));
+      return;
+    }
+  }
+  const Operation& edited = present ? operations[static_cast<std::size_t>(operation_)] : shownOperation_;
+  if (present && edited.source == shownOperation_.source && edited.target == shownOperation_.target) {
+    inspectOperation(operation_);  // edited in place, e.g. a conflict resolved: show what it does now
+    return;
+  }
+  // Gone or moved: keep the variables on screen, without an operation to describe them.
+  operation_ = -1;
+  operationPairs_.clear();
+  pairChooser_->hide();
+}
+
+void InspectorDock::inspectPair(const Node* source, const Node* target) {
+  operation_ = -1;
+  operationPairs_.clear();
+  pairChooser_->hide();
+  showPair(source, target, {});
+}
+
+void InspectorDock::showPair(const Node* source, const Node* target, const QString& subtitle) {
   std::vector<Shown> shown;
   if (source && belongsTo(source, document_->source())) shown.push_back({{document_->sourceShared(), source}, Side::Source});
   if (target && belongsTo(target, document_->target())) shown.push_back({{document_->targetShared(), target}, Side::Target});
@@ -262,6 +305,7 @@ void InspectorDock::showVariables(std::vector<Shown> shown, const QString& title
   for (const Shown& s : shown_) anyValues = anyValues || hasStatistics(s.variable.node->tensor()->dtype);
   if (!anyValues) {
     showPlaceholder(tr("No statistics for %1 tensors.").arg(QString::fromLatin1(dtypeName(shown_.front().variable.node->tensor()->dtype).data())));
+    controlsRow_->hide();
     return;
   }
   startComputation();
@@ -280,7 +324,11 @@ void InspectorDock::clear() {
 }
 
 void InspectorDock::setTitle(const QString& title, const QString& subtitle) {
-  title_->setText(QStringLiteral("<b>%1</b>").arg(title.toHtmlEscaped()));
+  titleText_ = title;
+  // Paths have no spaces: let a long one wrap after its slashes instead of widening the dock.
+  QString wrappable = title;
+  wrappable.replace(QLatin1Char('/'), QStringLiteral("/\u200b"));
+  title_->setText(wrappable);
   title_->setToolTip(title);
   subtitle_->setText(mutedHtml(this, subtitle));
   subtitle_->setVisible(!subtitle.isEmpty());
@@ -290,9 +338,7 @@ void InspectorDock::showPlaceholder(const QString& text) {
   plot_->clear();
   placeholder_->setText(text);
   plotStack_->setCurrentWidget(placeholder_);
-  const bool values = !shown_.empty();
-  logScale_->setEnabled(values);
-  binCount_->setEnabled(values);
+  controlsRow_->setVisible(!shown_.empty());  // bins and scale mean nothing without values
   status_->clear();
 }
 
@@ -301,7 +347,7 @@ void InspectorDock::abandonComputation() {
   cancel_.reset();
   ++generation_;  // whatever the old computation returns is now stale
   computing_ = false;
-  progress_->hide();
+  statusStack_->setCurrentWidget(status_);
   binsSettle_->stop();
 }
 
@@ -315,13 +361,12 @@ void InspectorDock::startComputation() {
   for (const Shown& s : shown_) request.variables.push_back(s.variable);
   request.bins = static_cast<std::size_t>(binCount_->value());
 
-  logScale_->setEnabled(true);
-  binCount_->setEnabled(true);
+  controlsRow_->setVisible(true);
   plot_->clear();  // empty axes, not the previous selection's bars
   plotStack_->setCurrentWidget(plot_);
-  status_->setText(tr("computing…"));
+  status_->clear();
   progress_->setRange(0, 0);  // indeterminate until the first chunk reports
-  progress_->show();
+  statusStack_->setCurrentIndex(1);
 
   // From the computation's threads: post at most one update per permille.
   auto lastPermille = std::make_shared<std::atomic<int>>(-1);
@@ -352,8 +397,7 @@ void InspectorDock::applyResult(quint64 generation, const InspectionResult& resu
     return;
   }
   computing_ = false;
-  progress_->hide();
-  status_->clear();
+  statusStack_->setCurrentWidget(status_);
   facts_->showFindings(result);
 
   std::vector<HistogramSeries> series;
@@ -371,7 +415,7 @@ void InspectorDock::applyResult(quint64 generation, const InspectionResult& resu
   } else {
     plotStack_->setCurrentWidget(plot_);
     plot_->setSeries(std::move(series));
-    status_->setText(tr("bin width %1").arg(valueText(plot_->binWidth())));
+    status_->setText(tr("bin width %1").arg(QString::number(plot_->binWidth(), 'g', 3)));
   }
   Q_EMIT histogramReady();
 }

@@ -20,6 +20,7 @@ class QProgressBar;
 class QSpinBox;
 class QStackedWidget;
 class QTimer;
+class QVBoxLayout;
 
 namespace graft::ui {
 
@@ -39,7 +40,7 @@ class InspectorDock : public QDockWidget {
   // A variable, layer or group of the document's source or target; nullptr is ignored.
   void inspectNode(Side side, const Node* node);
   // Variables of the document's source and target side by side; either may be null.
-  void inspectPair(const Node* source, const Node* target, const QString& subtitle = {});
+  void inspectPair(const Node* source, const Node* target);
   void clear();
 
   static QColor sideColor(Side side);
@@ -47,13 +48,14 @@ class InspectorDock : public QDockWidget {
   // Computations superseded by a newer selection whose results were not shown.
   int droppedResults() const { return droppedResults_; }
   QString title() const;
+  QString subtitle() const;  // rich text: the side and file, or the operation and its status
   QString placeholderText() const;
   FactsView* facts() const { return facts_; }
   HistogramPlot* plot() const { return plot_; }
   QSpinBox* binCount() const { return binCount_; }
   QCheckBox* logScale() const { return logScale_; }
   QComboBox* pairChooser() const { return pairChooser_; }
-  QProgressBar* busyIndicator() const { return progress_; }
+  QProgressBar* busyIndicator() const { return progress_; }  // visible while values are read
 
  public Q_SLOTS:
   // Connected to the trees' currentChanged and the Plan dock's operationSelected.
@@ -76,9 +78,13 @@ class InspectorDock : public QDockWidget {
     SlotStatus status = SlotStatus::Unchanged;
   };
 
-  void buildControls(QWidget* panel);
+  void buildControls(QWidget* panel, QVBoxLayout* layout);
   void inspectIndex(Side side, const QModelIndex& index);
+  std::vector<OperationPair> pairsOf(int operation) const;
+  QString operationSubtitle(SlotStatus status) const;
   void showOperationPair(int choice);
+  void showPair(const Node* source, const Node* target, const QString& subtitle);
+  void followPlan();
   void showVariables(std::vector<Shown> shown, const QString& title, const QString& subtitle);
   void setTitle(const QString& title, const QString& subtitle);
   void showPlaceholder(const QString& text);
@@ -93,6 +99,7 @@ class InspectorDock : public QDockWidget {
   std::vector<Shown> shown_;        // the variables on screen, one or a pair
   Shown shownGroup_;                // or a layer or group
   int operation_ = -1;              // the plan operation shown, -1 for a tree selection
+  Operation shownOperation_;        // a copy: the plan may change under it
   std::vector<OperationPair> operationPairs_;
 
   QThreadPool pool_;  // its own, so the destructor can wait for exactly this dock's work
@@ -101,12 +108,15 @@ class InspectorDock : public QDockWidget {
   bool computing_ = false;
   int droppedResults_ = 0;
 
-  QLabel* title_ = nullptr;
+  QLabel* title_ = nullptr;  // the tree path(s) of what is shown
+  QString titleText_;
   QLabel* subtitle_ = nullptr;
   QComboBox* pairChooser_ = nullptr;
   FactsView* facts_ = nullptr;
+  QWidget* controlsRow_ = nullptr;
   QCheckBox* logScale_ = nullptr;
   QSpinBox* binCount_ = nullptr;
+  QStackedWidget* statusStack_ = nullptr;  // the bin width, or the busy bar
   QLabel* status_ = nullptr;
   QProgressBar* progress_ = nullptr;
   QStackedWidget* plotStack_ = nullptr;
