@@ -1,6 +1,7 @@
 #include "ls_command.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <iostream>
 #include <memory>
 #include <regex>
@@ -98,7 +99,8 @@ int runLs(const LsOptions& o) {
     ListingOptions lo;
     lo.checksums = o.checksums;
     lo.filter = filter;
-    std::cout << listingText(listingJson(*ckpt, lo));
+    const std::string text = listingText(*ckpt, lo);
+    std::fwrite(text.data(), 1, text.size(), stdout);  // one write for the whole listing
   } else {
     printTree(*ckpt, o, filter);
   }

@@ -18,12 +18,58 @@ bool matchesFilter(const Node& node, const std::regex& filter) {
   return node.tensor() && std::regex_search(node.tensor()->key, filter);
 }
 
-nlohmann::ordered_json listingJson(const Checkpoint& checkpoint, const ListingOptions& options) {
+namespace {
+
+// The variables a listing shows, sorted by key. std::string compares with
+// char_traits<char>::compare, i.e. memcmp: bytewise UTF-8 order, as the goldens are.
+std::vector<const Node*> listedVariables(const Checkpoint& checkpoint, const ListingOptions& options) {
   std::vector<const Node*> vars;
   for (const Node* v : checkpoint.variables())
     if (!options.filter || matchesFilter(*v, *options.filter)) vars.push_back(v);
-  // std::string compares with char_traits<char>::compare, i.e. memcmp: bytewise UTF-8 order.
   std::sort(vars.begin(), vars.end(), [](const Node* a, const Node* b) { return a->tensor()->key < b->tensor()->key; });
+  return vars;
+}
+
+// A JSON string literal, escaped as nlohmann::json dumps it.
+void appendQuoted(std::string& out, const std::string& s) {
+  out += nlohmann::ordered_json(s).dump();
+}
+
+}  // namespace
+
+std::string listingText(const Checkpoint& checkpoint, const ListingOptions& options) {
+  std::string out = "{\n \"format\": ";
+  appendQuoted(out, checkpoint.formatId());
+  out += ",\n \"variables\": [";
+  bool first = true;
+  for (const Node* v : listedVariables(checkpoint, options)) {
+    const TensorInfo& t = *v->tensor();
+    out += first ? "\n  {\"key\":" : ",\n  {\"key\":";
+    first = false;
+    appendQuoted(out, t.key);
+    out += ",\"path\":";
+    appendQuoted(out, v->path());
+    out += ",\"dtype\":\"";
+    out += dtypeName(t.dtype);
+    out += "\",\"shape\":[";
+    for (std::size_t i = 0; i < t.shape.rank(); ++i) {
+      if (i) out += ',';
+      out += std::to_string(t.shape[i]);
+    }
+    out += ']';
+    if (options.checksums) {
+      out += ",\"sha256\":\"";
+      out += tensorSha256(checkpoint, *v, options.chunkBytes);
+      out += '"';
+    }
+    out += '}';
+  }
+  out += first ? "]\n}\n" : "\n ]\n}\n";
+  return out;
+}
+
+nlohmann::ordered_json listingJson(const Checkpoint& checkpoint, const ListingOptions& options) {
+  const std::vector<const Node*> vars = listedVariables(checkpoint, options);
 
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
   for (const Node* v : vars) {

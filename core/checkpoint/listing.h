@@ -24,6 +24,9 @@ nlohmann::ordered_json listingJson(const Checkpoint& checkpoint, const ListingOp
 
 // The listing as text: one variable per line, like the golden files.
 std::string listingText(const nlohmann::ordered_json& listing);
+// The same text written straight from the checkpoint, without building JSON objects first
+// (what `graft-cli ls --json` prints; parsing it gives listingJson()).
+std::string listingText(const Checkpoint& checkpoint, const ListingOptions& options);
 
 // SHA-256 over the tensor's little-endian row-major bytes.
 std::string tensorSha256(const Checkpoint& checkpoint, const Node& variable, std::size_t chunkBytes = 4u << 20);

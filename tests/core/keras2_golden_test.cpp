@@ -59,3 +59,21 @@ TEST(Keras2Golden, EveryRealKeras2FileMatchesItsGolden) {
   }
   EXPECT_EQ(matched, 12);
 }
+
+TEST(Listing, TextWrittenDirectlyIsTheJsonListing) {
+  GRAFT_REAL_DATA_OR_SKIP(real);
+  for (const char* rel : {"keras2-model-h5/dl4j_keras-attention.h5", "keras2-model-h5/dl4j_convlstm2d_0.h5"}) {
+    const auto ckpt = FormatRegistry::builtin().open(real / rel);
+    for (bool checksums : {false, true}) {
+      ListingOptions options;
+      options.checksums = checksums;
+      const std::string direct = listingText(*ckpt, options);
+      EXPECT_EQ(direct, listingText(listingJson(*ckpt, options))) << rel;
+      EXPECT_EQ(nlohmann::ordered_json::parse(direct), listingJson(*ckpt, options)) << rel;
+    }
+  }
+  ListingOptions none;
+  none.filter = std::regex("nothing-matches-this");
+  const auto ckpt = FormatRegistry::builtin().open(real / "keras2-model-h5/dl4j_keras-attention.h5");
+  EXPECT_EQ(listingText(*ckpt, none), listingText(listingJson(*ckpt, none)));
+}
