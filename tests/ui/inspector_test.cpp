@@ -22,6 +22,7 @@
 #include "inspector/number_text.h"
 #include "inspector/qcustomplot_no_keywords.h"
 #include "main_window.h"
+#include "window_test_support.h"
 #include "panes/checkpoint_loader.h"
 #include "panes/checkpoint_pane.h"
 #include "panes/checkpoint_tree_model.h"
@@ -41,13 +42,7 @@ namespace {
 
 const char* kCnn = "keras2-model-h5/tf-fashion_my_model.h5";
 
-bool openBoth(MainWindow& w, const fs::path& source, const fs::path& target) {
-  QSignalSpy a(w.loader(Side::Source), &ui::CheckpointLoader::loaded);
-  QSignalSpy b(w.loader(Side::Target), &ui::CheckpointLoader::loaded);
-  w.openFile(Side::Source, QString::fromStdString(source.string()));
-  w.openFile(Side::Target, QString::fromStdString(target.string()));
-  return (a.count() || a.wait(10000)) && (b.count() || b.wait(10000));
-}
+using test::openBoth;
 
 // The target a researcher compares against: the same CNN rounded through float16, with a 5-class
 // head (a shape conflict) and conv2d_1's kernel taken from a deeper layer (other values, same shape).

@@ -14,6 +14,7 @@
 #include "export/export_dialog.h"
 #include "export/export_worker.h"
 #include "main_window.h"
+#include "window_test_support.h"
 #include "merge/matcher.h"
 #include "panes/checkpoint_loader.h"
 #include "panes/checkpoint_pane.h"
@@ -34,13 +35,7 @@ namespace {
 
 const char* kCnn = "keras2-model-h5/tf-fashion_my_model.h5";
 
-bool openBoth(MainWindow& w, const fs::path& source, const fs::path& target) {
-  QSignalSpy a(w.loader(Side::Source), &ui::CheckpointLoader::loaded);
-  QSignalSpy b(w.loader(Side::Target), &ui::CheckpointLoader::loaded);
-  w.openFile(Side::Source, QString::fromStdString(source.string()));
-  w.openFile(Side::Target, QString::fromStdString(target.string()));
-  return (a.count() || a.wait(10000)) && (b.count() || b.wait(10000));
-}
+using test::openBoth;
 
 QModelIndex indexOfPath(const CheckpointTreeModel* m, const std::string& path) {
   const Node* found = nullptr;
