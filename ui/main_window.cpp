@@ -264,10 +264,7 @@ void MainWindow::selectOperation(int index) {
   const Operation& op = document_->plan().operations[static_cast<std::size_t>(index)];
   auto select = [](CheckpointPane* p, const std::string& path) {
     if (!p->checkpoint() || path.empty()) return;
-    const Node* found = nullptr;
-    forEachNode(p->checkpoint()->root(), [&](const Node& n) {
-      if (!found && n.parent() && n.path() == path) found = &n;
-    });
+    const Node* found = p->checkpoint()->findNode(path);
     if (!found) return;
     const QModelIndex i = p->model()->indexOf(found);
     p->treeView()->scrollTo(i);

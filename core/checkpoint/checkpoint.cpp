@@ -1,5 +1,6 @@
 #include "checkpoint/checkpoint.h"
 
+#include "checkpoint/tree_builder.h"
 #include "io/error.h"
 
 namespace graft {
@@ -50,9 +51,23 @@ const Node* Checkpoint::findByKey(const std::string& key) const {
 }
 
 const Node* Checkpoint::findByPath(const std::string& path) const {
-  for (const Node* v : variables_)
-    if (v->path() == path) return v;
-  return nullptr;
+  const Node* n = findNode(path);
+  return n && n->isVariable() ? n : nullptr;
+}
+
+const Node* Checkpoint::findNode(const std::string& path) const {
+  const Node* at = root_.get();
+  for (const auto& part : splitPath(path)) {
+    const Node* next = nullptr;
+    for (const auto& child : at->children())
+      if (child->name() == part) {
+        next = child.get();
+        break;
+      }
+    if (!next) return nullptr;
+    at = next;
+  }
+  return at == root_.get() ? nullptr : at;
 }
 
 std::unique_ptr<TensorStream> Checkpoint::openTensor(const Node& variable) const {

@@ -53,7 +53,9 @@ class Checkpoint {
   std::uint64_t modelParameterCount() const { return modelParameters_; }
   std::uint64_t modelByteSize() const { return modelBytes_; }
   const Node* findByKey(const std::string& key) const;
-  const Node* findByPath(const std::string& path) const;
+  const Node* findByPath(const std::string& path) const;  // a variable only
+  // Any node (layer, group or variable) at this tree path; nullptr if none.
+  const Node* findNode(const std::string& path) const;
 
   std::unique_ptr<TensorStream> openTensor(const Node& variable) const;
 

@@ -89,19 +89,6 @@ bool isUnder(const std::string& path, const std::string& prefix) {
   return path == prefix || (path.size() > prefix.size() && path.compare(0, prefix.size(), prefix) == 0 && path[prefix.size()] == '/');
 }
 
-const Node* findNode(const Checkpoint& c, const std::string& path) {
-  if (const Node* v = c.findByPath(path)) return v;
-  const Node* at = &c.root();
-  for (const auto& part : splitPath(path)) {
-    const Node* next = nullptr;
-    for (const auto& ch : at->children())
-      if (ch->name() == part) next = ch.get();
-    if (!next) return nullptr;
-    at = next;
-  }
-  return at == &c.root() ? nullptr : at;
-}
-
 std::vector<const Node*> variablesUnder(const Node& n) {
   std::vector<const Node*> out;
   forEachVariable(n, [&](const Node& v) { out.push_back(&v); });
@@ -211,7 +198,7 @@ class Evaluator {
     ResultSlot* slot = targetSlot(index, op.target);
     if (!slot) return;
     if (!src) {
-      const Node* layer = findNode(source_, op.source);
+      const Node* layer = source_.findNode(op.source);
       slot->status = SlotStatus::ConflictMissing;
       slot->operation = index;
       slot->message = slot->path + (layer ? ": '" + op.source + "' is a layer or group; use copy-layer"
@@ -222,8 +209,8 @@ class Evaluator {
   }
 
   void copyLayer(int index, const Operation& op) {
-    const Node* from = findNode(source_, op.source);
-    const Node* to = findNode(target_, op.target);
+    const Node* from = source_.findNode(op.source);
+    const Node* to = target_.findNode(op.target);
     if (!from || !to) {
       missing(index, op.target, op.target + ": " + (from ? "the target has no layer '" + op.target + "'" : "the source has no layer '" + op.source + "'"));
       return;
@@ -267,7 +254,7 @@ class Evaluator {
   }
 
   void add(int index, const Operation& op) {
-    const Node* from = findNode(source_, op.source);
+    const Node* from = source_.findNode(op.source);
     if (!from) {
       missing(index, op.target.empty() ? op.source : op.target, op.source + ": the source has no '" + op.source + "'");
       return;
@@ -305,7 +292,7 @@ class Evaluator {
   }
 
   void rename(int index, const Operation& op) {
-    const Node* node = findNode(target_, op.target);
+    const Node* node = target_.findNode(op.target);
     if (!node) {
       missing(index, op.target, op.target + ": the target has no '" + op.target + "' to rename");
       return;

@@ -12,23 +12,6 @@ const Node* topLevelOf(const Node& node) {
 
 namespace {
 
-const Node* findPath(const Checkpoint& c, const std::string& path) {
-  const Node* at = &c.root();
-  std::size_t start = 0;
-  while (start <= path.size()) {
-    const auto slash = path.find('/', start);
-    const std::string part = path.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
-    const Node* next = nullptr;
-    for (const auto& ch : at->children())
-      if (ch->name() == part) next = ch.get();
-    if (!next) return nullptr;
-    at = next;
-    if (slash == std::string::npos) break;
-    start = slash + 1;
-  }
-  return at == &c.root() ? nullptr : at;
-}
-
 Operation make(OperationKind kind, std::string source, std::string target) {
   Operation op;
   op.kind = kind;
@@ -60,7 +43,7 @@ std::vector<Operation> transplantOperations(const Checkpoint& /*source*/, const 
   for (const Node* d : dragged) {
     if (!d || !d->parent()) continue;
     if (!onto) {  // empty space: same path if the target has it, else a new node
-      const Node* same = findPath(target, d->path());
+      const Node* same = target.findNode(d->path());
       if (!same)
         ops.push_back(make(OperationKind::Add, d->path(), d->path()));
       else if (d->isVariable() && same->isVariable())

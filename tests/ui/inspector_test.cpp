@@ -97,11 +97,7 @@ class Inspector : public ::testing::Test {
 
   const Node* node(Side side, const std::string& path) const {
     const Checkpoint* c = side == Side::Source ? doc_->source() : doc_->target();
-    const Node* found = nullptr;
-    forEachNode(c->root(), [&](const Node& n) {
-      if (!found && n.parent() && n.path() == path) found = &n;
-    });
-    return found;
+    return c->findNode(path);
   }
 
   // Makes path the current row of a tree, as a click does.

@@ -38,11 +38,7 @@ const char* kCnn = "keras2-model-h5/tf-fashion_my_model.h5";
 using test::openBoth;
 
 QModelIndex indexOfPath(const CheckpointTreeModel* m, const std::string& path) {
-  const Node* found = nullptr;
-  forEachNode(m->checkpoint()->root(), [&](const Node& n) {
-    if (!found && n.parent() && n.path() == path) found = &n;
-  });
-  return m->indexOf(found);
+  return m->indexOf(m->checkpoint()->findNode(path));
 }
 
 

@@ -16,13 +16,7 @@ std::vector<const Node*> TransplantController::draggedNodes(const QMimeData* mim
   // Only nodes of the open source checkpoint can be transplanted.
   if (lines.isEmpty() || lines.front().toStdString() != document_->source()->path().string()) return nodes;
   for (int i = 1; i < lines.size(); ++i) {
-    const std::string path = lines[i].toStdString();
-    const Node* found = document_->source()->findByPath(path);
-    if (!found)
-      forEachNode(document_->source()->root(), [&](const Node& n) {
-        if (!found && n.parent() && n.path() == path) found = &n;
-      });
-    if (found) nodes.push_back(found);
+    if (const Node* found = document_->source()->findNode(lines[i].toStdString())) nodes.push_back(found);
   }
   return nodes;
 }
