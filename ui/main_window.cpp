@@ -4,6 +4,7 @@
 #include <QApplication>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSplitter>
@@ -166,6 +167,18 @@ void MainWindow::createActions() {
   planMenu->addAction(tr("&Clear Plan"), this, [this] { document_->replacePlan({}, document_->plan().keepOptimizer, tr("Clear plan")); });
 
   QMenu* view = menuBar()->addMenu(tr("&View"));
+  showOptimizerAction_ = view->addAction(tr("Show &Optimizer State"));
+  showOptimizerAction_->setCheckable(true);
+  showOptimizerAction_->setStatusTip(tr("Show optimizer slots and bookkeeping (step counters) in both trees"));
+  connect(showOptimizerAction_, &QAction::toggled, this, [this](bool show) {
+    sourcePane_->setShowOptimizer(show);
+    targetPane_->setShowOptimizer(show);
+  });
+  QAction* findAction = view->addAction(tr("&Filter Source"), this, [this] { sourcePane_->filterEdit()->setFocus(); });
+  findAction->setShortcut(QKeySequence::Find);
+  QAction* findTarget = view->addAction(tr("Filter &Target"), this, [this] { targetPane_->filterEdit()->setFocus(); });
+  findTarget->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F));
+  view->addSeparator();
   view->addAction(planDock_->toggleViewAction());
   view->addAction(inspectorDock_->toggleViewAction());
 
@@ -225,7 +238,7 @@ namespace graft::ui {
 MainWindow::~MainWindow() = default;
 
 void MainWindow::onPlanChanged() {
-  targetPane_->model()->setStatuses(computeNodeStatuses(document_->evaluation()));
+  targetPane_->model()->setPlanResult(document_->evaluation());
   updateTitle();
 }
 
@@ -264,7 +277,7 @@ void MainWindow::selectOperation(int index) {
   const Operation& op = document_->plan().operations[static_cast<std::size_t>(index)];
   auto select = [](CheckpointPane* p, const std::string& path) {
     if (!p->checkpoint() || path.empty()) return;
-    const Node* found = p->checkpoint()->findNode(path);
+    const Node* found = p->model()->findNode(path);
     if (!found) return;
     const QModelIndex i = p->model()->indexOf(found);
     p->treeView()->scrollTo(i);

@@ -35,6 +35,7 @@ class MainWindow : public QMainWindow {
   PlanDocument* document() const { return document_; }
   PlanDock* planDock() const { return planDock_; }
   TransplantController* transplanter() const { return transplanter_.get(); }
+  class QAction* showOptimizerAction() const { return showOptimizerAction_; }
 
   // Keyboard route: the selected source nodes onto the selected target node (or empty space).
   bool transplantSelection();
@@ -73,6 +74,7 @@ class MainWindow : public QMainWindow {
   InspectorDock* inspectorDock_ = nullptr;
   std::unique_ptr<TransplantController> transplanter_;
   class QMenu* recentMenu_ = nullptr;
+  class QAction* showOptimizerAction_ = nullptr;
 };
 
 }  // namespace graft::ui

@@ -4,7 +4,10 @@
 #include <QDropEvent>
 #include <QFileInfo>
 #include <QHeaderView>
+#include <QHBoxLayout>
 #include <QLabel>
+#include <QLineEdit>
+#include <QToolButton>
 #include <QMimeData>
 #include <QStackedWidget>
 #include <QTreeView>
@@ -37,6 +40,28 @@ CheckpointPane::CheckpointPane(const QString& title, QWidget* parent) : QWidget(
   header_->setWordWrap(true);
   header_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   layout->addWidget(header_);
+
+  auto* filterRow = new QHBoxLayout;
+  filterRow->setSpacing(4);
+  filterEdit_ = new QLineEdit(this);
+  filterEdit_->setPlaceholderText(tr("Filter %1 by name…").arg(title.toLower()));
+  filterEdit_->setClearButtonEnabled(true);
+  filterEdit_->setToolTip(tr("Show only layers and weights whose path contains this text (case-insensitive); "
+                             "matches are highlighted, their layers stay visible"));
+  regexToggle_ = new QToolButton(this);
+  regexToggle_->setText(QStringLiteral(".*"));
+  regexToggle_->setCheckable(true);
+  regexToggle_->setAutoRaise(true);
+  regexToggle_->setToolTip(tr("Treat the filter as a regular expression"));
+  filterStatus_ = new QLabel(this);
+  filterStatus_->setMinimumWidth(80);
+  filterStatus_->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+  filterRow->addWidget(filterEdit_, 1);
+  filterRow->addWidget(regexToggle_);
+  filterRow->addWidget(filterStatus_);
+  layout->addLayout(filterRow);
+  connect(filterEdit_, &QLineEdit::textChanged, this, &CheckpointPane::applyFilter);
+  connect(regexToggle_, &QToolButton::toggled, this, &CheckpointPane::applyFilter);
 
   placeholder_ = new QLabel(this);
   placeholder_->setAlignment(Qt::AlignCenter);
@@ -81,9 +106,72 @@ void CheckpointPane::makeDropTarget(DropHandler* handler) {
 }
 
 void CheckpointPane::setCheckpoint(std::shared_ptr<const Checkpoint> checkpoint) {
-  model_->setCheckpoint(std::move(checkpoint));
-  tree_->expandToDepth(0);
+  model_->setCheckpoint(std::move(checkpoint));  // keeps the filter typed so far
+  expandForFilter();
+  showFilterStatus({});
   clearBusy();
+}
+
+void CheckpointPane::setShowOptimizer(bool show) {
+  model_->setShowOptimizer(show);
+  if (model_->filtering()) expandForFilter();
+}
+
+QString CheckpointPane::filterStatus() const { return filterStatus_->text(); }
+
+void CheckpointPane::applyFilter() {
+  const bool wasFiltering = model_->filtering();
+  const QString error = model_->setFilter(filterEdit_->text(), regexToggle_->isChecked());
+  showFilterStatus(error);
+  if (error.isEmpty() && (model_->filtering() || wasFiltering)) expandForFilter();
+}
+
+void CheckpointPane::showFilterStatus(const QString& error) {
+  QPalette p = filterStatus_->palette();
+  if (!error.isEmpty()) {
+    filterStatus_->setText(tr("invalid"));
+    filterStatus_->setToolTip(tr("Not a valid regular expression: %1").arg(error));
+    p.setColor(QPalette::WindowText, QColor(0xc6, 0x28, 0x28));
+  } else if (model_->filtering()) {
+    const auto n = model_->matchCount();
+    filterStatus_->setText(n == 1 ? tr("1 match") : tr("%1 matches").arg(QString::fromStdString(groupedNumber(n))));
+    filterStatus_->setToolTip({});
+    p.setColor(QPalette::WindowText, n ? palette().color(QPalette::WindowText) : QColor(0xc6, 0x28, 0x28));
+  } else {
+    filterStatus_->clear();
+    filterStatus_->setToolTip({});
+  }
+  filterStatus_->setPalette(p);
+}
+
+void CheckpointPane::expandForFilter() {
+  const TreeProjection& projection = model_->projection();
+  if (!projection.root()) return;
+  tree_->collapseAll();
+  if (!model_->filtering()) {
+    // Top-level layers open, as far as a few thousand rows go.
+    int budget = 2000;
+    for (std::size_t r = 0, n = projection.childCount(projection.root()); r < n && budget > 0; ++r) {
+      const Node* c = projection.child(projection.root(), r);
+      if (!projection.childCount(c)) continue;
+      tree_->setExpanded(model_->indexOf(c), true);
+      budget -= static_cast<int>(projection.childCount(c));
+    }
+  } else {
+    // Pre-order over shown branches: every shown branch leads to a match or is one.
+    int budget = 2000;  // rows revealed
+    std::vector<const Node*> stack{projection.root()};
+    while (!stack.empty() && budget > 0) {
+      const Node* n = stack.back();
+      stack.pop_back();
+      const std::size_t kids = projection.childCount(n);
+      if (!kids) continue;
+      if (n != projection.root()) tree_->setExpanded(model_->indexOf(n), true);
+      budget -= static_cast<int>(kids);
+      for (std::size_t r = kids; r-- > 0;) stack.push_back(projection.child(n, r));
+    }
+  }
+  if (tree_->currentIndex().isValid()) tree_->scrollTo(tree_->currentIndex());
 }
 
 const Checkpoint* CheckpointPane::checkpoint() const { return model_->checkpoint(); }

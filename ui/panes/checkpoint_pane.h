@@ -9,7 +9,9 @@
 #include "checkpoint/checkpoint.h"
 
 class QLabel;
+class QLineEdit;
 class QStackedWidget;
+class QToolButton;
 class QTreeView;
 
 namespace graft::ui {
@@ -33,6 +35,12 @@ class CheckpointPane : public QWidget {
   CheckpointTreeModel* model() const { return model_; }
   QString headerText() const;
 
+  // The filter row: substring (or regex when toggled) over tree paths, with a match count.
+  QLineEdit* filterEdit() const { return filterEdit_; }
+  QToolButton* regexToggle() const { return regexToggle_; }
+  QString filterStatus() const;  // "12 matches", or why the expression is invalid
+  void setShowOptimizer(bool show);
+
  Q_SIGNALS:
   void fileDropped(const QString& path);
 
@@ -42,12 +50,20 @@ class CheckpointPane : public QWidget {
 
  private:
   void updateHeader();
+  void applyFilter();
+  void showFilterStatus(const QString& error);
+  // Opens the branches that lead to matches, within a budget so a filter matching most of a
+  // huge tree stays quick; without a filter, the top level.
+  void expandForFilter();
 
   QString title_;
   QLabel* header_ = nullptr;
   QLabel* placeholder_ = nullptr;
   QStackedWidget* stack_ = nullptr;
   QTreeView* tree_ = nullptr;
+  QLineEdit* filterEdit_ = nullptr;
+  QToolButton* regexToggle_ = nullptr;
+  QLabel* filterStatus_ = nullptr;
   CheckpointTreeModel* model_ = nullptr;
 };
 

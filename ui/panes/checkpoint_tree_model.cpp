@@ -6,6 +6,10 @@
 #include <QStyle>
 
 #include <QMimeData>
+#include <QRegularExpression>
+
+#include <algorithm>
+#include <cctype>
 
 #include "panes/drop_handler.h"
 #include "text/units.h"
@@ -22,15 +26,82 @@ void CheckpointTreeModel::setCheckpoint(std::shared_ptr<const Checkpoint> checkp
   beginResetModel();
   checkpoint_ = std::move(checkpoint);
   statuses_.clear();
+  additions_ = {};
+  projection_ = {};
+  if (checkpoint_) {
+    TreeProjection::Options o;
+    o.matches = matcher_;
+    o.showOptimizer = showOptimizer_;
+    projection_ = TreeProjection(checkpoint_->root(), o);
+  }
   endResetModel();
 }
 
-void CheckpointTreeModel::setStatuses(NodeStatuses statuses) {
-  // The tree's shape is unchanged; a layout change makes views repaint every visible row
-  // (children included), which dataChanged on top-level rows would not.
+void CheckpointTreeModel::reproject() {
+  if (!checkpoint_) return;
   Q_EMIT layoutAboutToBeChanged();
-  statuses_ = std::move(statuses);
+  const QModelIndexList before = persistentIndexList();
+  std::vector<const Node*> nodes;
+  nodes.reserve(static_cast<std::size_t>(before.size()));
+  for (const QModelIndex& i : before) nodes.push_back(nodeAt(i));
+  TreeProjection::Options o;
+  o.matches = matcher_;
+  o.showOptimizer = showOptimizer_;
+  o.grafts = additions_.grafts();
+  projection_ = TreeProjection(checkpoint_->root(), o);
+  QModelIndexList after;
+  after.reserve(before.size());
+  for (qsizetype k = 0; k < before.size(); ++k) {
+    const Node* n = nodes[static_cast<std::size_t>(k)];
+    after << (n && projection_.contains(n) ? createIndex(projection_.rowOf(n), before[k].column(), const_cast<Node*>(n)) : QModelIndex());
+  }
+  changePersistentIndexList(before, after);
   Q_EMIT layoutChanged();
+}
+
+void CheckpointTreeModel::setPlanResult(const MergeEvaluation& evaluation) {
+  if (!checkpoint_) return;
+  // The old added nodes live until the views have let go of them: a new node at a freed
+  // address must not inherit an old persistent index.
+  ResultAdditions previous = std::move(additions_);
+  additions_ = ResultAdditions(*checkpoint_, evaluation);
+  statuses_ = computeNodeStatuses(evaluation, additions_);
+  // A layout change makes views repaint every visible row (children included), which
+  // dataChanged on top-level rows would not.
+  reproject();
+}
+
+QString CheckpointTreeModel::setFilter(const QString& text, bool regex) {
+  TreeProjection::Matcher matcher;
+  if (!text.isEmpty() && regex) {
+    QRegularExpression re(text, QRegularExpression::CaseInsensitiveOption);
+    if (!re.isValid()) return re.errorString();
+    re.optimize();
+    matcher = [re](const Node&, std::string_view path) {
+      return re.match(QString::fromUtf8(path.data(), static_cast<qsizetype>(path.size()))).hasMatch();
+    };
+  } else if (!text.isEmpty()) {
+    const std::string needle = text.toLower().toStdString();
+    matcher = [needle](const Node&, std::string_view path) {
+      const auto lower = [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; };
+      return std::search(path.begin(), path.end(), needle.begin(), needle.end(), lower) != path.end();
+    };
+  }
+  matcher_ = std::move(matcher);
+  reproject();
+  return {};
+}
+
+void CheckpointTreeModel::setShowOptimizer(bool show) {
+  if (show == showOptimizer_) return;
+  showOptimizer_ = show;
+  reproject();
+}
+
+const Node* CheckpointTreeModel::findNode(const std::string& path) const {
+  if (!checkpoint_) return nullptr;
+  if (const Node* n = checkpoint_->findNode(path)) return n;
+  return additions_.find(path);
 }
 
 const NodeStatus* CheckpointTreeModel::statusOf(const Node* node) const {
@@ -48,27 +119,28 @@ const Node* CheckpointTreeModel::nodeOrRoot(const QModelIndex& index) const {
 }
 
 QModelIndex CheckpointTreeModel::indexOf(const Node* node, int column) const {
-  if (!node || !node->parent()) return {};
-  return createIndex(node->row(), column, const_cast<Node*>(node));
+  const int row = projection_.rowOf(node);
+  if (row < 0) return {};
+  return createIndex(row, column, const_cast<Node*>(node));
 }
 
 QModelIndex CheckpointTreeModel::index(int row, int column, const QModelIndex& parent) const {
   const Node* p = nodeOrRoot(parent);
-  if (!p || row < 0 || column < 0 || column >= ColumnCount || static_cast<std::size_t>(row) >= p->childCount())
-    return {};
-  return createIndex(row, column, const_cast<Node*>(p->child(static_cast<std::size_t>(row))));
+  if (!p || row < 0 || column < 0 || column >= ColumnCount) return {};
+  const Node* c = projection_.child(p, static_cast<std::size_t>(row));
+  return c ? createIndex(row, column, const_cast<Node*>(c)) : QModelIndex();
 }
 
 QModelIndex CheckpointTreeModel::parent(const QModelIndex& child) const {
-  const Node* n = nodeAt(child);
-  if (!n || !n->parent() || !n->parent()->parent()) return {};
-  return indexOf(n->parent());
+  const Node* p = projection_.parentOf(nodeAt(child));
+  if (!p || p == projection_.root()) return {};
+  return indexOf(p);
 }
 
 int CheckpointTreeModel::rowCount(const QModelIndex& parent) const {
   if (parent.column() > 0) return 0;
   const Node* p = nodeOrRoot(parent);
-  return p ? static_cast<int>(p->childCount()) : 0;
+  return p ? static_cast<int>(projection_.childCount(p)) : 0;
 }
 
 int CheckpointTreeModel::columnCount(const QModelIndex&) const { return ColumnCount; }
@@ -92,12 +164,12 @@ QVariant CheckpointTreeModel::display(const Node& node, int column) const {
 QString CheckpointTreeModel::toolTip(const Node& node) const {
   if (const TensorInfo* t = node.tensor())
     return tr("<b>%1</b><br>key: <tt>%2</tt><br>%3 %4 · %5 parameters · %6")
-        .arg(qs(node.path()).toHtmlEscaped(), qs(t->key).toHtmlEscaped(), QString::fromLatin1(dtypeName(t->dtype).data()),
+        .arg(qs(pathOf(&node)).toHtmlEscaped(), qs(t->key).toHtmlEscaped(), QString::fromLatin1(dtypeName(t->dtype).data()),
              qs(t->shape.toString()), qs(groupedNumber(t->elementCount)), qs(humanBytes(t->byteSize)));
   QString kind = node.kind() == NodeKind::Layer ? tr("layer") : tr("group");
   if (!node.layerClass().empty()) kind = qs(node.layerClass()) + " " + kind;
   return tr("<b>%1</b> (%2)<br>%3 variables · %4 parameters · %5")
-      .arg(qs(node.path()).toHtmlEscaped(), kind, qs(groupedNumber(node.variableCount())),
+      .arg(qs(pathOf(&node)).toHtmlEscaped(), kind, qs(groupedNumber(node.variableCount())),
            qs(groupedNumber(node.parameterCount())), qs(humanBytes(node.byteSize())));
 }
 
@@ -139,6 +211,14 @@ QVariant CheckpointTreeModel::data(const QModelIndex& index, int role) const {
         f.setItalic(true);
         return f;
       }
+      if (index.column() == NameColumn && isMatch(n)) {  // a filter match stands out beyond its colour
+        QFont f;
+        f.setBold(true);
+        return f;
+      }
+      return {};
+    case Qt::BackgroundRole:
+      if (index.column() == NameColumn && isMatch(n)) return QColor(255, 214, 0, 80);  // find-highlight yellow
       return {};
     default: return {};
   }
@@ -184,10 +264,11 @@ QMimeData* CheckpointTreeModel::mimeData(const QModelIndexList& indexes) const {
   return mime;
 }
 
-const Node* CheckpointTreeModel::dropTarget(int row, const QModelIndex& parent) const {
-  // Dropping between rows means "into the parent"; on the root's rows, empty space.
-  if (row >= 0 || !parent.isValid()) return parent.isValid() ? nodeAt(parent) : nullptr;
-  return nodeAt(parent);
+const Node* CheckpointTreeModel::dropTarget(int, const QModelIndex& parent) const {
+  // Dropping between rows means "into the parent"; on the root's rows, empty space. Nodes the
+  // plan adds are not in the target file: a drop on them goes to the target node they hang under.
+  const Node* onto = parent.isValid() ? additions_.realAncestor(nodeAt(parent)) : nullptr;
+  return onto == projection_.root() ? nullptr : onto;
 }
 
 bool CheckpointTreeModel::canDropMimeData(const QMimeData* data, Qt::DropAction, int row, int, const QModelIndex& parent) const {

@@ -1,5 +1,6 @@
 #pragma once
-// A QAbstractItemModel over a core checkpoint's Node tree. It renders; it never reads
+// A QAbstractItemModel over a core checkpoint's Node tree, seen through a TreeProjection
+// (filter, hidden optimizer state, variables the plan adds). It renders; it never reads
 // tensor bytes. Rows are created lazily by the view, so large trees cost nothing up front.
 
 #include <QAbstractItemModel>
@@ -7,6 +8,8 @@
 #include <memory>
 
 #include "checkpoint/checkpoint.h"
+#include "checkpoint/tree_projection.h"
+#include "panes/result_additions.h"
 #include "plan/result_status.h"
 
 namespace graft::ui {
@@ -20,9 +23,24 @@ class CheckpointTreeModel : public QAbstractItemModel {
   explicit CheckpointTreeModel(QObject* parent = nullptr);
 
   void setCheckpoint(std::shared_ptr<const Checkpoint> checkpoint);
-  // The plan's effect on this (target) tree; an empty map shows nothing changed.
-  void setStatuses(NodeStatuses statuses);
+  // The plan's effect on this (target) tree: each node's status, and the variables it adds.
+  void setPlanResult(const MergeEvaluation& evaluation);
   const NodeStatus* statusOf(const Node* node) const;
+  const ResultAdditions& additions() const { return additions_; }
+
+  // Shows only nodes whose tree path contains `text` (case-insensitive), or matches it as a
+  // regular expression, with their context. Returns why an expression is invalid, "" if fine.
+  QString setFilter(const QString& text, bool regex);
+  bool filtering() const { return projection_.filtering(); }
+  std::size_t matchCount() const { return projection_.matchCount(); }
+  bool isMatch(const Node* node) const { return projection_.isMatch(node); }
+  // Optimizer state and bookkeeping are hidden unless asked for.
+  void setShowOptimizer(bool show);
+  bool showsOptimizer() const { return showOptimizer_; }
+  const TreeProjection& projection() const { return projection_; }
+  // A shown node by tree path: the checkpoint's own, or one the plan adds.
+  const Node* findNode(const std::string& path) const;
+  std::string pathOf(const Node* node) const { return additions_.pathOf(node); }
   // Source trees drag their nodes; target trees accept drops through the handler.
   void setDragSource(bool enabled) { dragSource_ = enabled; }
   void setDropHandler(class DropHandler* handler) { dropHandler_ = handler; }
@@ -51,8 +69,14 @@ class CheckpointTreeModel : public QAbstractItemModel {
   QString toolTip(const Node& node) const;
 
   const Node* dropTarget(int row, const QModelIndex& parent) const;
+  // Rebuilds the projection, keeping every persistent index (selection, expansion) on its node.
+  void reproject();
 
   std::shared_ptr<const Checkpoint> checkpoint_;
+  TreeProjection projection_;
+  TreeProjection::Matcher matcher_;
+  bool showOptimizer_ = false;
+  ResultAdditions additions_;
   NodeStatuses statuses_;
   bool dragSource_ = false;
   class DropHandler* dropHandler_ = nullptr;

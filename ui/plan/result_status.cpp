@@ -77,13 +77,14 @@ QIcon statusIcon(SlotStatus s) {
   return icon;
 }
 
-NodeStatuses computeNodeStatuses(const MergeEvaluation& evaluation) {
+NodeStatuses computeNodeStatuses(const MergeEvaluation& evaluation, const ResultAdditions& additions) {
   NodeStatuses out;
   std::unordered_map<const Node*, std::map<SlotStatus, int>> counts;
   for (const auto& slot : evaluation.slots) {
-    if (!slot.target || slot.operation < 0) continue;
-    out[slot.target] = {slot.status, statusLabel(slot.status), QString::fromStdString(slot.message)};
-    for (const Node* p = slot.target->parent(); p && p->parent(); p = p->parent()) ++counts[p][slot.status];
+    const Node* node = slot.target ? slot.target : additions.nodeFor(slot);
+    if (!node || slot.operation < 0) continue;
+    out[node] = {slot.status, statusLabel(slot.status), QString::fromStdString(slot.message)};
+    for (const Node* p = additions.parentOf(node); p && additions.parentOf(p); p = additions.parentOf(p)) ++counts[p][slot.status];
   }
   for (const auto& [node, byStatus] : counts) {
     NodeStatus st;

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "merge/merge_evaluation.h"
+#include "panes/result_additions.h"
 
 namespace graft::ui {
 
@@ -20,8 +21,9 @@ struct NodeStatus {
 
 using NodeStatuses = std::unordered_map<const Node*, NodeStatus>;
 
-// Statuses of every target node the plan touches (untouched nodes are absent = unchanged).
-NodeStatuses computeNodeStatuses(const MergeEvaluation& evaluation);
+// Statuses of every target node the plan touches, added nodes included (untouched nodes are
+// absent = unchanged).
+NodeStatuses computeNodeStatuses(const MergeEvaluation& evaluation, const ResultAdditions& additions);
 
 // Icon, colour and label for a status: each status has a distinct symbol, so colour is never
 // the only cue.
