@@ -34,6 +34,7 @@ class MainWindow : public QMainWindow {
   CheckpointLoader* loader(Side side) const;
   PlanDocument* document() const { return document_; }
   PlanDock* planDock() const { return planDock_; }
+  InspectorDock* inspectorDock() const { return inspectorDock_; }
   TransplantController* transplanter() const { return transplanter_.get(); }
   class QAction* showOptimizerAction() const { return showOptimizerAction_; }
 

@@ -12,6 +12,7 @@
 #include <QUndoStack>
 
 #include "checkpoint_variants.h"
+#include "inspector/inspector_dock.h"
 #include "main_window.h"
 #include "panes/checkpoint_pane.h"
 #include "panes/checkpoint_tree_model.h"
@@ -167,6 +168,11 @@ TEST_F(TreeView, AddedVariablesAppearInTheTargetTreeAsAddedAndGoWithUndo) {
   EXPECT_EQ(dst->indexOf(layer, CheckpointTreeModel::StatusColumn).data().toString(), "2 added");
   EXPECT_EQ(dst->indexOf(layer).row(), rowsBefore);  // after the target's own layers
   EXPECT_EQ(k.parent().siblingAtColumn(0), dst->indexOf(layer));
+
+  // Selecting an added variable inspects the source values it will get.
+  window_->pane(Side::Target)->treeView()->setCurrentIndex(k.siblingAtColumn(0));
+  EXPECT_EQ(window_->inspectorDock()->title(), "dense/kernel:0");
+  EXPECT_NE(window_->inspectorDock()->subtitle().indexOf("Source"), -1) << window_->inspectorDock()->subtitle().toStdString();
 
   // The filter sees added nodes too.
   window_->pane(Side::Target)->filterEdit()->setText(QStringLiteral("dense/kernel"));

@@ -175,7 +175,13 @@ void InspectorDock::inspectTargetIndex(const QModelIndex& index) { inspectIndex(
 
 void InspectorDock::inspectIndex(Side side, const QModelIndex& index) {
   const auto* model = qobject_cast<const CheckpointTreeModel*>(index.model());
-  inspectNode(side, model ? model->nodeAt(index.siblingAtColumn(0)) : nullptr);
+  const Node* node = model ? model->nodeAt(index.siblingAtColumn(0)) : nullptr;
+  // A variable the plan adds is not in the target file yet: its values are the source's.
+  if (const ResultSlot* added = model ? model->additions().slotOf(node) : nullptr) {
+    if (added->source) inspectNode(Side::Source, added->source);
+    return;
+  }
+  inspectNode(side, node);
 }
 
 void InspectorDock::inspectNode(Side side, const Node* node) {
