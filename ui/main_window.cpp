@@ -25,6 +25,7 @@
 #include "merge/plan_json.h"
 #include "panes/checkpoint_tree_model.h"
 #include "plan/conflict_actions.h"
+#include "plan/match_dialog.h"
 #include "inspector/inspector_dock.h"
 #include "plan/plan_dock.h"
 #include "plan/plan_document.h"
@@ -161,6 +162,11 @@ void MainWindow::createActions() {
                                                           {tr("By N&ormalized Name"), MatchStrategy::Normalized},
                                                           {tr("By Layer &Order"), MatchStrategy::Order},
                                                           {tr("By &Shape"), MatchStrategy::Shape}};
+  QAction* matchDialogAction = match->addAction(style()->standardIcon(QStyle::SP_BrowserReload), tr("With Rules and &Preview…"), this,
+                                                [this] { showMatchDialog(); });
+  matchDialogAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
+  matchDialogAction->setStatusTip(tr("Choose a strategy, rename rules and a take-only filter, and see the pairs before adding them"));
+  match->addSeparator();
   for (const auto& [label, strategy] : strategies)
     match->addAction(label, this, [this, strategy = strategy] { autoMatch(static_cast<int>(strategy)); });
   planMenu->addSeparator();
@@ -189,9 +195,10 @@ void MainWindow::createActions() {
   tools->setObjectName(QStringLiteral("MainToolBar"));
   tools->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
   tools->addAction(openSource);
-  QAction* autoMatchAction = tools->addAction(style()->standardIcon(QStyle::SP_BrowserReload), tr("Auto-match"),
-                                              this, [this] { autoMatch(static_cast<int>(MatchStrategy::Normalized)); });
-  autoMatchAction->setToolTip(tr("Propose pairs by normalized name (more strategies in Plan › Auto-match)"));
+  tools->addAction(matchDialogAction);
+  matchDialogAction->setIconText(tr("Auto-match"));
+  matchDialogAction->setToolTip(tr("Pair source and target weights by name, normalized name, layer order or shape, "
+                                   "with rename rules and a preview (Ctrl+M)"));
   tools->addAction(undo);
   tools->addAction(redo);
   tools->addSeparator();
@@ -270,6 +277,17 @@ void MainWindow::autoMatch(int strategy) {
   auto ops = proposeMatches(*document_->source(), *document_->target(), options);
   statusBar()->showMessage(tr("Auto-match proposed %n operation(s)", nullptr, static_cast<int>(ops.size())), 5000);
   document_->addOperations(std::move(ops), tr("Auto-match"));
+}
+
+MatchDialog* MainWindow::showMatchDialog() {
+  if (!document_->ready()) {
+    statusBar()->showMessage(tr("Open a source and a target first"), 5000);
+    return nullptr;
+  }
+  auto* dialog = new MatchDialog(document_, this);
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  dialog->show();
+  return dialog;
 }
 
 void MainWindow::selectOperation(int index) {

@@ -41,6 +41,8 @@ class MainWindow : public QMainWindow {
   // Keyboard route: the selected source nodes onto the selected target node (or empty space).
   bool transplantSelection();
   void autoMatch(int strategy);  // a MatchStrategy
+  // The auto-match dialog: strategy, rename rules, take-only regex, live preview.
+  class MatchDialog* showMatchDialog();
   bool savePlanTo(const QString& path);
   ExportDialog* showExportDialog();
   // Opens the bundled demo pair and says what to try.

@@ -13,6 +13,7 @@
 #include "checkpoint_variants.h"
 #include "formats/format_registry.h"
 #include "merge/matcher.h"
+#include "plan/match_dialog.h"
 #include "plan/plan_document.h"
 #include "test_support.h"
 #include "window_gestures.h"
@@ -150,6 +151,33 @@ TEST_F(SeedTask, RenamedLayersMappedByLayerOrderFromThePlanMenu) {
     }
     EXPECT_EQ(test::tensorBytes(*result, key), test::tensorBytes(*src, v->tensor()->key)) << key;
   }
+}
+
+TEST_F(SeedTask, RenamedLayersMappedByARenameRuleInTheAutoMatchDialog) {
+  std::vector<Operation> renames;
+  for (const auto& layer : kConvLayers) renames.push_back(test::renameOp(layer, "features_" + layer));
+  test::writeVariant(real_ / kCnn, dir_ / "renamed.h5", renames);
+  openPair(real_ / kCnn, dir_ / "renamed.h5");
+  ui::MatchDialog* dialog = window_->showMatchDialog();
+  ASSERT_NE(dialog, nullptr);
+  dialog->setStrategy(MatchStrategy::Name);
+  dialog->setRulesText(QStringLiteral("^(conv2d[_0-9]*)/=>features_$1/"));
+  dialog->setTakeText(QStringLiteral("^conv2d"));
+  dialog->refreshNow();
+  ASSERT_TRUE(dialog->errorText().isEmpty()) << dialog->errorText().toStdString();
+  ASSERT_EQ(dialog->proposals().size(), 14u);  // 7 conv layers x (kernel, bias)
+  dialog->accept();
+  EXPECT_EQ(window_->document()->evaluation().count(SlotStatus::Replaced), 14u);
+  EXPECT_FALSE(window_->document()->evaluation().hasConflicts());
+
+  const auto result = exportResult();
+  ASSERT_NE(result, nullptr);
+  const auto src = open(real_ / kCnn);
+  const auto dst = open(dir_ / "renamed.h5");
+  EXPECT_EQ(test::tensorBytes(*result, "features_conv2d_3/features_conv2d_3/kernel:0"), test::tensorBytes(*src, "conv2d_3/conv2d_3/kernel:0"));
+  EXPECT_EQ(test::tensorBytes(*result, "features_conv2d/features_conv2d/bias:0"), test::tensorBytes(*src, "conv2d/conv2d/bias:0"));
+  EXPECT_EQ(test::tensorBytes(*result, "batch_normalization/batch_normalization/gamma:0"),
+            test::tensorBytes(*dst, "batch_normalization/batch_normalization/gamma:0"));
 }
 
 TEST_F(SeedTask, WidenedLayerPaddedWithZerosFromTheContextMenu) {
