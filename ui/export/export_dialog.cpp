@@ -150,7 +150,13 @@ void ExportDialog::onProgress(quint64 done, quint64 total, int tensorsDone, int 
   const double fraction = total ? static_cast<double>(done) / static_cast<double>(total) : 1.0;
   progress_->setValue(static_cast<int>(fraction * 1000));
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-  const QString eta = fraction > 0.02 && fraction < 1 ? tr(" · about %1 s left").arg(elapsed * (1 - fraction) / fraction, 0, 'f', 0) : QString();
+  QString eta;
+  if (fraction > 0.02 && fraction < 1) {  // never "about 0 s left"; minutes once it is long
+    const double left = elapsed * (1 - fraction) / fraction;
+    eta = left < 1.5 ? tr(" · almost done")
+          : left < 90 ? tr(" · about %1 s left").arg(qRound(left))
+                      : tr(" · about %1 min left").arg(qRound(left / 60));
+  }
   progress_->setFormat(QStringLiteral("%1 / %2").arg(QString::fromStdString(humanBytes(done)), QString::fromStdString(humanBytes(total))));
   current_->setText(tr("%1 of %2 tensors · %3%4").arg(tensorsDone).arg(tensorsTotal).arg(current.toHtmlEscaped(), eta));
 }
