@@ -54,26 +54,42 @@ QString TransplantController::describe(const std::vector<Operation>& operations)
   trial.operations.insert(trial.operations.end(), operations.begin(), operations.end());
   const MergeEvaluation e = evaluatePlan(*document_->source(), *document_->target(), trial);
   QStringList rows;
-  int shown = 0, hidden = 0;
+  int shown = 0, hidden = 0, fits = 0, converts = 0, conflicts = 0;
   for (const auto& slot : e.slots) {
     if (slot.operation < first) continue;
+    const bool conflict = isConflict(slot.status), converted = slot.status == SlotStatus::Converted;
+    ++(conflict ? conflicts : converted ? converts : fits);
     if (shown == 12) {
       ++hidden;
       continue;
     }
     ++shown;
-    const QString verdict = isConflict(slot.status) ? QObject::tr("conflict") : slot.status == SlotStatus::Converted ? QObject::tr("converts") : QObject::tr("fits");
+    const QString verdict = conflict ? QObject::tr("conflict") : converted ? QObject::tr("converts") : QObject::tr("fits");
     const QString from = slot.source ? QString::fromStdString(slot.source->path()) : QStringLiteral("—");
-    QString line = QStringLiteral("<tr><td><span style='color:%1'><b>%2</b></span></td><td>%3 → %4</td></tr>")
+    QString line = QStringLiteral("<tr><td><span style='color:%1'><b>%2</b></span></td><td style='white-space:nowrap'>%3 → %4</td></tr>")
                        .arg(statusColor(slot.status).name(), verdict, from.toHtmlEscaped(), QString::fromStdString(slot.path).toHtmlEscaped());
-    if (isConflict(slot.status) || slot.status == SlotStatus::Converted)
-      line += QStringLiteral("<tr><td></td><td><i>%1</i></td></tr>").arg(QString::fromStdString(slot.message).toHtmlEscaped());
+    if (conflict || converted) {
+      // The pair is on the line above: the message need not name the slot again.
+      std::string message = slot.message;
+      if (message.rfind(slot.path + ": ", 0) == 0) message.erase(0, slot.path.size() + 2);
+      line += QStringLiteral("<tr><td></td><td><i>%1</i></td></tr>").arg(QString::fromStdString(message).toHtmlEscaped());
+    }
     rows << line;
   }
   for (const auto& p : e.problems)
-    if (p.operation >= first) rows << QStringLiteral("<tr><td><b>problem</b></td><td>%1</td></tr>").arg(QString::fromStdString(p.message).toHtmlEscaped());
+    if (p.operation >= first) {
+      ++conflicts;
+      rows << QStringLiteral("<tr><td><b>problem</b></td><td>%1</td></tr>").arg(QString::fromStdString(p.message).toHtmlEscaped());
+    }
   if (hidden) rows << QObject::tr("<tr><td></td><td>… and %1 more</td></tr>").arg(hidden);
-  return QStringLiteral("<table cellspacing=2>%1</table>").arg(rows.join(QString()));
+  QStringList summary;
+  if (fits) summary << (fits == 1 ? QObject::tr("1 fits") : QObject::tr("%1 fit").arg(fits));
+  if (converts) summary << (converts == 1 ? QObject::tr("1 converts") : QObject::tr("%1 convert").arg(converts));
+  if (conflicts)
+    summary << QStringLiteral("<span style='color:%1'>%2</span>")
+                   .arg(statusColor(SlotStatus::ConflictShape).name(),
+                        conflicts == 1 ? QObject::tr("1 conflict") : QObject::tr("%1 conflicts").arg(conflicts));
+  return QStringLiteral("<b>%1</b><table cellspacing=2>%2</table>").arg(summary.join(QStringLiteral(" · ")), rows.join(QString()));
 }
 
 }  // namespace graft::ui
