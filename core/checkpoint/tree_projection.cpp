@@ -1,103 +1,108 @@
 #include "checkpoint/tree_projection.h"
 
-#include <string>
-
 namespace graft {
 
 namespace {
 
-bool hiddenRole(const Node& node, bool showOptimizer) { return !showOptimizer && node.role() != NodeRole::Weights; }
+enum : std::uint8_t { Hidden = 1, Match = 2, Under = 4, Shown = 8 };
 
 }  // namespace
 
-TreeProjection::TreeProjection(const Node& root, const Options& options) : root_(&root), filtering_(bool(options.matches)) {
-  std::unordered_map<const Node*, std::vector<const Node*>> grafted;
-  for (const Graft& g : options.grafts) grafted[g.parent].push_back(g.node);
+std::shared_ptr<const FlatTree> TreeProjection::withGrafts(const FlatTree& base, const std::vector<Graft>& grafts) {
+  auto tree = std::make_shared<FlatTree>(base);
+  for (const Graft& g : grafts) {
+    const std::uint32_t parent = tree->indexOf(g.parent);
+    if (parent != FlatTree::npos && g.node) tree->append(*g.node, parent);
+  }
+  return tree;
+}
 
-  // Iterative depth-first walk (hostile files nest deeply). A frame decides its node's
-  // visibility once all its children are decided: shown when it matches, sits under a match,
-  // or has a shown child.
-  struct Frame {
-    const Node* node;
-    std::vector<const Node*> candidates;  // real children then grafts
-    std::size_t next = 0;
-    std::size_t pathLength;  // length of `path` including this node
-    bool match;
-    bool underMatch;  // an ancestor matched: shown whatever the filter says
-    std::vector<const Node*> shown;
-    std::vector<bool> shownMatched;
-  };
-  std::string path;
-  std::vector<Frame> stack;
-  auto push = [&](const Node* node, bool underMatch) {
-    Frame f{node, {}, 0, 0, false, underMatch, {}, {}};
-    f.candidates.reserve(node->childCount());
-    for (const auto& c : node->children()) f.candidates.push_back(c.get());
-    if (auto it = grafted.find(node); it != grafted.end())
-      f.candidates.insert(f.candidates.end(), it->second.begin(), it->second.end());
-    if (node != root_) {
-      if (!path.empty()) path += '/';
-      path += node->name();
-      f.match = !options.matches || options.matches(*node, path);
-    }
-    f.pathLength = path.size();
-    stack.push_back(std::move(f));
-  };
+TreeProjection::TreeProjection(const Node& root, const Options& options) {
+  tree_ = withGrafts(FlatTree(root), options.grafts);
+  build(options);
+}
 
-  push(root_, !filtering_);
-  while (!stack.empty()) {
-    Frame& top = stack.back();
-    if (top.next < top.candidates.size()) {
-      const Node* c = top.candidates[top.next++];
-      if (hiddenRole(*c, options.showOptimizer)) continue;
-      path.resize(top.pathLength);
-      const bool under = top.underMatch || (top.node != root_ && top.match && filtering_);
-      push(c, under);
+TreeProjection::TreeProjection(std::shared_ptr<const FlatTree> tree, const Options& options) : tree_(std::move(tree)) {
+  build(options);
+}
+
+void TreeProjection::build(const Options& options) {
+  const FlatTree& t = *tree_;
+  const std::uint32_t n = t.size();
+  filtering_ = bool(options.matches);
+  flags_.assign(n, 0);
+  // Parents come before children (pre-order; appended subtrees hang under earlier entries),
+  // so one forward pass settles hidden / match / under-a-match, one backward pass settles
+  // which entries are shown (a shown child shows its parent).
+  for (std::uint32_t i = 1; i < n; ++i) {
+    const std::uint32_t p = t.parent(i);
+    if ((flags_[p] & Hidden) || (!options.showOptimizer && !t.isWeights(i))) {
+      flags_[i] = Hidden;
       continue;
     }
-    Frame done = std::move(stack.back());
-    stack.pop_back();
-    for (std::size_t i = 0; i < done.shown.size(); ++i)
-      entries_[done.shown[i]] = Entry{done.node, static_cast<int>(i), filtering_ && done.shownMatched[i]};
-    const bool shown = done.node == root_ || done.match || done.underMatch || !done.shown.empty();
-    if (!done.shown.empty()) children_[done.node] = std::move(done.shown);
-    if (stack.empty()) break;
-    path.resize(stack.back().pathLength);
-    if (!shown) continue;
-    stack.back().shown.push_back(done.node);
-    stack.back().shownMatched.push_back(done.match);
+    std::uint8_t f = 0;
+    if (!filtering_ || (flags_[p] & Under) || (p != 0 && (flags_[p] & Match))) f |= Under;
+    if (filtering_ && options.matches(*t.node(i), t.lowerPath(i))) f |= Match;
+    flags_[i] = f;
   }
-
+  if (n) flags_[0] = Shown;
+  for (std::uint32_t i = n; i-- > 1;) {
+    std::uint8_t& f = flags_[i];
+    if (f & Hidden) continue;
+    if (f & (Match | Under | Shown)) {
+      f |= Shown;
+      flags_[t.parent(i)] |= Shown;
+    }
+  }
+  // Children lists, CSR style: count, prefix sums, fill in entry order (= row order).
+  firstChild_.assign(static_cast<std::size_t>(n) + 1, 0);
+  for (std::uint32_t i = 1; i < n; ++i)
+    if (flags_[i] & Shown) ++firstChild_[t.parent(i) + 1];
+  for (std::uint32_t i = 0; i < n; ++i) firstChild_[i + 1] += firstChild_[i];
+  children_.assign(firstChild_[n], 0);
+  row_.assign(n, 0);
+  std::vector<std::uint32_t> fill(firstChild_.begin(), firstChild_.end() - (n ? 1 : 0));
   std::size_t variables = 0, others = 0;
-  if (filtering_)
-    for (const auto& [node, e] : entries_)
-      if (e.match) ++(node->isVariable() ? variables : others);
+  for (std::uint32_t i = 1; i < n; ++i) {
+    if (!(flags_[i] & Shown)) continue;
+    const std::uint32_t p = t.parent(i);
+    row_[i] = fill[p] - firstChild_[p];
+    children_[fill[p]++] = i;
+    if (filtering_ && (flags_[i] & Match)) ++(t.isVariable(i) ? variables : others);
+  }
   matchCount_ = variables ? variables : others;
 }
 
+std::uint32_t TreeProjection::shownIndex(const Node* node) const {
+  if (!tree_) return FlatTree::npos;
+  const std::uint32_t i = tree_->indexOf(node);
+  return i != FlatTree::npos && (flags_[i] & Shown) ? i : FlatTree::npos;
+}
+
 std::size_t TreeProjection::childCount(const Node* parent) const {
-  const auto it = children_.find(parent);
-  return it == children_.end() ? 0 : it->second.size();
+  const std::uint32_t i = shownIndex(parent);
+  return i == FlatTree::npos ? 0 : firstChild_[i + 1] - firstChild_[i];
 }
 
 const Node* TreeProjection::child(const Node* parent, std::size_t row) const {
-  const auto it = children_.find(parent);
-  return it == children_.end() || row >= it->second.size() ? nullptr : it->second[row];
+  const std::uint32_t i = shownIndex(parent);
+  if (i == FlatTree::npos || row >= firstChild_[i + 1] - firstChild_[i]) return nullptr;
+  return tree_->node(children_[firstChild_[i] + row]);
 }
 
 const Node* TreeProjection::parentOf(const Node* node) const {
-  const auto it = entries_.find(node);
-  return it == entries_.end() ? nullptr : it->second.parent;
+  const std::uint32_t i = shownIndex(node);
+  return i == FlatTree::npos || i == 0 ? nullptr : tree_->node(tree_->parent(i));
 }
 
 int TreeProjection::rowOf(const Node* node) const {
-  const auto it = entries_.find(node);
-  return it == entries_.end() ? -1 : it->second.row;
+  const std::uint32_t i = shownIndex(node);
+  return i == FlatTree::npos || i == 0 ? -1 : static_cast<int>(row_[i]);
 }
 
 bool TreeProjection::isMatch(const Node* node) const {
-  const auto it = entries_.find(node);
-  return filtering_ && it != entries_.end() && it->second.match;
+  const std::uint32_t i = shownIndex(node);
+  return filtering_ && i != FlatTree::npos && (flags_[i] & Match);
 }
 
 }  // namespace graft

@@ -147,11 +147,15 @@ void CheckpointPane::showFilterStatus(const QString& error) {
 void CheckpointPane::expandForFilter() {
   const TreeProjection& projection = model_->projection();
   if (!projection.root()) return;
-  tree_->collapseAll();
+  // Called right after a model reset or layout change, while the view's relayout is still
+  // pending: each expansion is then only recorded, not laid out, so hundreds cost little.
+  // Branches the user opened stay open (what a filter found stays in view when it is cleared).
+  int budget = 2000;  // rows revealed
   if (!model_->filtering()) {
-    // Top-level layers open, as far as a few thousand rows go.
-    int budget = 2000;
-    for (std::size_t r = 0, n = projection.childCount(projection.root()); r < n && budget > 0; ++r) {
+    // Top-level layers open for a model of ordinary size; a huge flat one stays collapsed.
+    const std::size_t top = projection.childCount(projection.root());
+    if (top > 300) return;
+    for (std::size_t r = 0; r < top && budget > 0; ++r) {
       const Node* c = projection.child(projection.root(), r);
       if (!projection.childCount(c)) continue;
       tree_->setExpanded(model_->indexOf(c), true);
@@ -159,7 +163,6 @@ void CheckpointPane::expandForFilter() {
     }
   } else {
     // Pre-order over shown branches: every shown branch leads to a match or is one.
-    int budget = 2000;  // rows revealed
     std::vector<const Node*> stack{projection.root()};
     while (!stack.empty() && budget > 0) {
       const Node* n = stack.back();

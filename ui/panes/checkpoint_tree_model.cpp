@@ -8,8 +8,7 @@
 #include <QMimeData>
 #include <QRegularExpression>
 
-#include <algorithm>
-#include <cctype>
+#include <memory>
 
 #include "panes/drop_handler.h"
 #include "text/units.h"
@@ -28,11 +27,12 @@ void CheckpointTreeModel::setCheckpoint(std::shared_ptr<const Checkpoint> checkp
   statuses_.clear();
   additions_ = {};
   projection_ = {};
+  baseTree_ = tree_ = checkpoint_ ? std::make_shared<const FlatTree>(checkpoint_->root()) : nullptr;
   if (checkpoint_) {
     TreeProjection::Options o;
     o.matches = matcher_;
     o.showOptimizer = showOptimizer_;
-    projection_ = TreeProjection(checkpoint_->root(), o);
+    projection_ = TreeProjection(tree_, o);
   }
   endResetModel();
 }
@@ -40,21 +40,19 @@ void CheckpointTreeModel::setCheckpoint(std::shared_ptr<const Checkpoint> checkp
 void CheckpointTreeModel::reproject() {
   if (!checkpoint_) return;
   Q_EMIT layoutAboutToBeChanged();
+  // Indexes carry FlatTree entry numbers: map each persistent one through its node, looked up
+  // in the tree it was made with (entries of added nodes change when the plan does).
   const QModelIndexList before = persistentIndexList();
   std::vector<const Node*> nodes;
   nodes.reserve(static_cast<std::size_t>(before.size()));
-  for (const QModelIndex& i : before) nodes.push_back(nodeAt(i));
+  for (const QModelIndex& i : before) nodes.push_back(projection_.tree() ? nodeAt(i) : nullptr);
   TreeProjection::Options o;
   o.matches = matcher_;
   o.showOptimizer = showOptimizer_;
-  o.grafts = additions_.grafts();
-  projection_ = TreeProjection(checkpoint_->root(), o);
+  projection_ = TreeProjection(tree_, o);
   QModelIndexList after;
   after.reserve(before.size());
-  for (qsizetype k = 0; k < before.size(); ++k) {
-    const Node* n = nodes[static_cast<std::size_t>(k)];
-    after << (n && projection_.contains(n) ? createIndex(projection_.rowOf(n), before[k].column(), const_cast<Node*>(n)) : QModelIndex());
-  }
+  for (qsizetype k = 0; k < before.size(); ++k) after << indexOf(nodes[static_cast<std::size_t>(k)], before[k].column());
   changePersistentIndexList(before, after);
   Q_EMIT layoutChanged();
 }
@@ -65,6 +63,7 @@ void CheckpointTreeModel::setPlanResult(const MergeEvaluation& evaluation) {
   // address must not inherit an old persistent index.
   ResultAdditions previous = std::move(additions_);
   additions_ = ResultAdditions(*checkpoint_, evaluation);
+  tree_ = additions_.empty() ? baseTree_ : TreeProjection::withGrafts(*baseTree_, additions_.grafts());
   statuses_ = computeNodeStatuses(evaluation, additions_);
   // A layout change makes views repaint every visible row (children included), which
   // dataChanged on top-level rows would not.
@@ -77,15 +76,26 @@ QString CheckpointTreeModel::setFilter(const QString& text, bool regex) {
     QRegularExpression re(text, QRegularExpression::CaseInsensitiveOption);
     if (!re.isValid()) return re.errorString();
     re.optimize();
-    matcher = [re](const Node&, std::string_view path) {
-      return re.match(QString::fromUtf8(path.data(), static_cast<qsizetype>(path.size()))).hasMatch();
+    // One buffer for every path: paths are almost always ASCII, converted without allocating.
+    auto buffer = std::make_shared<QString>();
+    matcher = [re, buffer](const Node&, std::string_view path) {
+      QString& b = *buffer;
+      b.resize(static_cast<qsizetype>(path.size()));
+      QChar* out = b.data();
+      for (char c : path) {
+        if (static_cast<unsigned char>(c) >= 0x80) {
+          b = QString::fromUtf8(path.data(), static_cast<qsizetype>(path.size()));
+          break;
+        }
+        *out++ = QLatin1Char(c);
+      }
+      return re.match(b).hasMatch();
     };
   } else if (!text.isEmpty()) {
-    const std::string needle = text.toLower().toStdString();
-    matcher = [needle](const Node&, std::string_view path) {
-      const auto lower = [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; };
-      return std::search(path.begin(), path.end(), needle.begin(), needle.end(), lower) != path.end();
-    };
+    std::string needle = text.toStdString();
+    for (char& c : needle)  // the projection folds paths to ASCII lower case; fold the needle alike
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    matcher = [needle](const Node&, std::string_view path) { return path.find(needle) != std::string_view::npos; };
   }
   matcher_ = std::move(matcher);
   reproject();
@@ -110,37 +120,43 @@ const NodeStatus* CheckpointTreeModel::statusOf(const Node* node) const {
 }
 
 const Node* CheckpointTreeModel::nodeAt(const QModelIndex& index) const {
-  return index.isValid() ? static_cast<const Node*>(index.internalPointer()) : nullptr;
+  const FlatTree* t = projection_.tree();
+  return index.isValid() && t && index.internalId() < t->size() ? t->node(static_cast<std::uint32_t>(index.internalId())) : nullptr;
 }
 
-const Node* CheckpointTreeModel::nodeOrRoot(const QModelIndex& index) const {
-  if (index.isValid()) return nodeAt(index);
-  return checkpoint_ ? &checkpoint_->root() : nullptr;
+// Index internal ids are FlatTree entries (0 = the root), so the view's many calls to index(),
+// parent() and rowCount() are array reads, not lookups.
+std::uint32_t CheckpointTreeModel::entryOf(const QModelIndex& index) const {
+  return index.isValid() ? static_cast<std::uint32_t>(index.internalId()) : 0;
 }
 
 QModelIndex CheckpointTreeModel::indexOf(const Node* node, int column) const {
-  const int row = projection_.rowOf(node);
-  if (row < 0) return {};
-  return createIndex(row, column, const_cast<Node*>(node));
+  const FlatTree* t = projection_.tree();
+  if (!t || !node) return {};
+  const std::uint32_t i = t->indexOf(node);
+  if (i == FlatTree::npos || i == 0 || !projection_.shownAt(i)) return {};
+  return createIndex(static_cast<int>(projection_.rowAt(i)), column, static_cast<quintptr>(i));
 }
 
 QModelIndex CheckpointTreeModel::index(int row, int column, const QModelIndex& parent) const {
-  const Node* p = nodeOrRoot(parent);
-  if (!p || row < 0 || column < 0 || column >= ColumnCount) return {};
-  const Node* c = projection_.child(p, static_cast<std::size_t>(row));
-  return c ? createIndex(row, column, const_cast<Node*>(c)) : QModelIndex();
+  if (!projection_.tree() || row < 0 || column < 0 || column >= ColumnCount) return {};
+  const std::uint32_t p = entryOf(parent);
+  if (!projection_.shownAt(p) || static_cast<std::uint32_t>(row) >= projection_.childCountAt(p)) return {};
+  return createIndex(row, column, static_cast<quintptr>(projection_.childAt(p, static_cast<std::uint32_t>(row))));
 }
 
 QModelIndex CheckpointTreeModel::parent(const QModelIndex& child) const {
-  const Node* p = projection_.parentOf(nodeAt(child));
-  if (!p || p == projection_.root()) return {};
-  return indexOf(p);
+  const FlatTree* t = projection_.tree();
+  if (!child.isValid() || !t) return {};
+  const std::uint32_t p = t->parent(entryOf(child));
+  if (p == FlatTree::npos || p == 0) return {};
+  return createIndex(static_cast<int>(projection_.rowAt(p)), 0, static_cast<quintptr>(p));
 }
 
 int CheckpointTreeModel::rowCount(const QModelIndex& parent) const {
-  if (parent.column() > 0) return 0;
-  const Node* p = nodeOrRoot(parent);
-  return p ? static_cast<int>(projection_.childCount(p)) : 0;
+  if (parent.column() > 0 || !projection_.tree()) return 0;
+  const std::uint32_t p = entryOf(parent);
+  return projection_.shownAt(p) ? static_cast<int>(projection_.childCountAt(p)) : 0;
 }
 
 int CheckpointTreeModel::columnCount(const QModelIndex&) const { return ColumnCount; }

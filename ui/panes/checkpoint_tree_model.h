@@ -64,7 +64,7 @@ class CheckpointTreeModel : public QAbstractItemModel {
   bool dropMimeData(const QMimeData* data, Qt::DropAction action, int row, int column, const QModelIndex& parent) override;
 
  private:
-  const Node* nodeOrRoot(const QModelIndex& index) const;
+  std::uint32_t entryOf(const QModelIndex& index) const;
   QVariant display(const Node& node, int column) const;
   QString toolTip(const Node& node) const;
 
@@ -73,6 +73,8 @@ class CheckpointTreeModel : public QAbstractItemModel {
   void reproject();
 
   std::shared_ptr<const Checkpoint> checkpoint_;
+  std::shared_ptr<const FlatTree> baseTree_;  // the checkpoint's tree, laid out once
+  std::shared_ptr<const FlatTree> tree_;      // the same with the plan's additions
   TreeProjection projection_;
   TreeProjection::Matcher matcher_;
   bool showOptimizer_ = false;
