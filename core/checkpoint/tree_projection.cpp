@@ -29,8 +29,13 @@ TreeProjection::TreeProjection(std::shared_ptr<const FlatTree> tree, const Optio
 void TreeProjection::build(const Options& options) {
   const FlatTree& t = *tree_;
   const std::uint32_t n = t.size();
-  filtering_ = bool(options.matches);
+  filtering_ = bool(options.matches) || bool(options.bulkMatches);
   flags_.assign(n, 0);
+  std::vector<std::uint8_t> bulk;
+  if (options.bulkMatches) {
+    bulk.assign(n, 0);
+    options.bulkMatches(t, bulk);
+  }
   // Parents come before children (pre-order; appended subtrees hang under earlier entries),
   // so one forward pass settles hidden / match / under-a-match, one backward pass settles
   // which entries are shown (a shown child shows its parent).
@@ -42,7 +47,7 @@ void TreeProjection::build(const Options& options) {
     }
     std::uint8_t f = 0;
     if (!filtering_ || (flags_[p] & Under) || (p != 0 && (flags_[p] & Match))) f |= Under;
-    if (filtering_ && options.matches(*t.node(i), t.lowerPath(i))) f |= Match;
+    if (filtering_ && (options.bulkMatches ? bulk[i] != 0 : options.matches(*t.node(i), t.lowerPath(i)))) f |= Match;
     flags_[i] = f;
   }
   if (n) flags_[0] = Shown;

@@ -27,8 +27,13 @@ class TreeProjection {
     const Node* node;    // shown as parent's last child, with its own subtree
   };
 
+  // Decides every entry at once (out[i] != 0: entry i matches), for matchers that scan all
+  // paths in one go faster than node by node (a regular expression over one joined text).
+  using BulkMatcher = std::function<void(const FlatTree& tree, std::vector<std::uint8_t>& out)>;
+
   struct Options {
-    Matcher matches;             // empty: no filter, every node shown
+    Matcher matches;             // empty (and no bulk matcher): no filter, every node shown
+    BulkMatcher bulkMatches;
     bool showOptimizer = true;   // optimizer state and bookkeeping subtrees
     std::vector<Graft> grafts;   // only for the Node constructor; a FlatTree carries its own
   };

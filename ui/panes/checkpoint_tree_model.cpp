@@ -31,7 +31,9 @@ void CheckpointTreeModel::setCheckpoint(std::shared_ptr<const Checkpoint> checkp
   if (checkpoint_) {
     TreeProjection::Options o;
     o.matches = matcher_;
+    o.bulkMatches = bulkMatcher_;
     o.showOptimizer = showOptimizer_;
+    regexMatcher_->setTree(tree_);
     projection_ = TreeProjection(tree_, o);
   }
   endResetModel();
@@ -48,7 +50,9 @@ void CheckpointTreeModel::reproject() {
   for (const QModelIndex& i : before) nodes.push_back(projection_.tree() ? nodeAt(i) : nullptr);
   TreeProjection::Options o;
   o.matches = matcher_;
+  o.bulkMatches = bulkMatcher_;
   o.showOptimizer = showOptimizer_;
+  regexMatcher_->setTree(tree_);
   projection_ = TreeProjection(tree_, o);
   QModelIndexList after;
   after.reserve(before.size());
@@ -72,25 +76,11 @@ void CheckpointTreeModel::setPlanResult(const MergeEvaluation& evaluation) {
 
 QString CheckpointTreeModel::setFilter(const QString& text, bool regex) {
   TreeProjection::Matcher matcher;
+  TreeProjection::BulkMatcher bulk;
   if (!text.isEmpty() && regex) {
     QRegularExpression re(text, QRegularExpression::CaseInsensitiveOption);
     if (!re.isValid()) return re.errorString();
-    re.optimize();
-    // One buffer for every path: paths are almost always ASCII, converted without allocating.
-    auto buffer = std::make_shared<QString>();
-    matcher = [re, buffer](const Node&, std::string_view path) {
-      QString& b = *buffer;
-      b.resize(static_cast<qsizetype>(path.size()));
-      QChar* out = b.data();
-      for (char c : path) {
-        if (static_cast<unsigned char>(c) >= 0x80) {
-          b = QString::fromUtf8(path.data(), static_cast<qsizetype>(path.size()));
-          break;
-        }
-        *out++ = QLatin1Char(c);
-      }
-      return re.match(b).hasMatch();
-    };
+    bulk = [re, cache = regexMatcher_](const FlatTree& tree, std::vector<std::uint8_t>& out) { cache->matchAll(re, tree, out); };
   } else if (!text.isEmpty()) {
     std::string needle = text.toStdString();
     for (char& c : needle)  // the projection folds paths to ASCII lower case; fold the needle alike
@@ -98,6 +88,7 @@ QString CheckpointTreeModel::setFilter(const QString& text, bool regex) {
     matcher = [needle](const Node&, std::string_view path) { return path.find(needle) != std::string_view::npos; };
   }
   matcher_ = std::move(matcher);
+  bulkMatcher_ = std::move(bulk);
   reproject();
   return {};
 }
@@ -208,7 +199,11 @@ QVariant CheckpointTreeModel::data(const QModelIndex& index, int role) const {
         return {};
       }
       if (index.column() != NameColumn) return {};
-      return QApplication::style()->standardIcon(n->isVariable() ? QStyle::SP_FileIcon : QStyle::SP_DirIcon);
+      // Made once: a style's standardIcon() is a new QIcon per call, decoding its PNGs again on
+      // every paint (that was most of a repaint's cost).
+      static const QIcon variableIcon = QApplication::style()->standardIcon(QStyle::SP_FileIcon);
+      static const QIcon groupIcon = QApplication::style()->standardIcon(QStyle::SP_DirIcon);
+      return n->isVariable() ? variableIcon : groupIcon;
     case Qt::ForegroundRole:
       if (index.column() == StatusColumn) {
         if (const NodeStatus* st = statusOf(n)) return statusColor(st->status);

@@ -9,6 +9,7 @@
 
 #include "checkpoint/checkpoint.h"
 #include "checkpoint/tree_projection.h"
+#include "panes/regex_path_matcher.h"
 #include "panes/result_additions.h"
 #include "plan/result_status.h"
 
@@ -77,6 +78,8 @@ class CheckpointTreeModel : public QAbstractItemModel {
   std::shared_ptr<const FlatTree> tree_;      // the same with the plan's additions
   TreeProjection projection_;
   TreeProjection::Matcher matcher_;
+  TreeProjection::BulkMatcher bulkMatcher_;
+  std::shared_ptr<RegexPathMatcher> regexMatcher_ = std::make_shared<RegexPathMatcher>();
   bool showOptimizer_ = false;
   ResultAdditions additions_;
   NodeStatuses statuses_;
