@@ -33,7 +33,9 @@ void RegexPathMatcher::matchAll(const QRegularExpression& re, const FlatTree& tr
   QRegularExpression lines(re.pattern(), re.patternOptions() | QRegularExpression::MultilineOption);
   qsizetype from = 0;
   while (from < text_.size()) {
-    const QRegularExpressionMatch m = lines.match(text_, from);
+    // The text was built from valid UTF-8 once; without this flag every call re-validates all of it.
+    const QRegularExpressionMatch m =
+        lines.match(text_, from, QRegularExpression::NormalMatch, QRegularExpression::DontCheckSubjectStringMatchOption);
     if (!m.hasMatch()) break;
     const std::uint32_t entry = entryAt(m.capturedStart());
     const qsizetype lineEnd = starts_[entry + 1] - 1;  // the '\n'
