@@ -35,7 +35,7 @@ void printTree(const Checkpoint& ckpt, const LsOptions& o, const std::optional<s
   const Node& root = ckpt.root();
   std::cout << ckpt.path().filename().string() << "  [" << ckpt.formatId() << "]"
             << (ckpt.framework().empty() ? "" : "  " + ckpt.framework()) << "  "
-            << groupedNumber(root.variableCount()) << " variables, " << groupedNumber(ckpt.modelParameterCount())
+            << groupedNumber(ckpt.variables().size()) << " variables, " << groupedNumber(ckpt.modelParameterCount())
             << " parameters, " << humanBytes(ckpt.modelByteSize()) << '\n';
 
   // A node is shown if it matches the filter or has a shown descendant (parents stay visible).

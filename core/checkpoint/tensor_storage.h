@@ -18,6 +18,9 @@ namespace graft {
 struct FileExtent {
   int fd = -1;
   std::uint64_t offset = 0;
+  // The CRC-32C the file records for these bytes, when it records one (TF bundles): lets a
+  // kernel-side copy into a format that stores it skip reading the bytes again.
+  std::optional<std::uint32_t> crc32c;
 };
 
 // A tensor's elements as little-endian, row-major bytes, readable in any chunks.

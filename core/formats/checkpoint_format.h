@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,10 +29,15 @@ class CheckpointFormat {
   virtual FormatCapability capabilities() const = 0;
   virtual std::vector<std::string> fileExtensions() const = 0;  // for file dialogs only
   virtual SniffResult sniff(const FileProbe& probe) const = 0;
+  // Maps a path the user may name instead of the file to sniff (a folder, a prefix, a
+  // companion file) to that file; nullopt when this format does not recognise the path.
+  virtual std::optional<std::filesystem::path> resolve(const std::filesystem::path&) const { return std::nullopt; }
   // Reads metadata and the tree; no tensor bytes. Throws graft::Error naming the file.
   virtual std::unique_ptr<Checkpoint> open(const std::filesystem::path& path) const = 0;
   // Opens the file sniff() just looked at, reusing what the sniff kept in the probe.
   virtual std::unique_ptr<Checkpoint> open(const FileProbe& probe) const { return open(probe.path()); }
+  // The main file an export to `requested` writes (TF: "out" -> "out.index").
+  virtual std::filesystem::path outputFile(const std::filesystem::path& requested) const { return requested; }
   // A writer when capabilities() include Write, else nullptr.
   virtual std::unique_ptr<CheckpointWriter> createWriter() const { return nullptr; }
 };

@@ -8,6 +8,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "checkpoint/checkpoint.h"
@@ -34,6 +35,11 @@ class TensorSink {
   virtual ~TensorSink() = default;
   virtual void write(std::span<const std::byte> bytes) = 0;  // consecutive chunks
   virtual std::optional<FileExtent> extent() const { return std::nullopt; }
+  // Called instead of write() when `bytes` bytes were copied into extent() kernel-side.
+  virtual void copiedFrom(const FileExtent& source, std::uint64_t bytes) {
+    (void)source;
+    (void)bytes;
+  }
 };
 
 class CheckpointWriter {
@@ -45,6 +51,19 @@ class CheckpointWriter {
   // Completes the file; after this it is a valid checkpoint.
   virtual void finish() = 0;
   virtual std::vector<std::string> warnings() const { return {}; }
+  // True for a tensor whose bytes the writer made itself instead of taking the streamed ones
+  // (a TF object graph kept consistent with the output): verification checks its presence only.
+  virtual bool rewrites(std::size_t index) const {
+    (void)index;
+    return false;
+  }
+  // Files written beside `file` besides it (data shards), each with the name it takes beside
+  // `destination`, the main file's final name.
+  virtual std::vector<std::pair<std::filesystem::path, std::filesystem::path>> companions(
+      const std::filesystem::path& destination) const {
+    (void)destination;
+    return {};
+  }
 };
 
 }  // namespace graft

@@ -1,6 +1,7 @@
 #include "formats/format_registry.h"
 
 #include "formats/keras2_h5_format.h"
+#include "formats/tensor_bundle_format.h"
 #include "io/error.h"
 
 namespace graft {
@@ -9,6 +10,7 @@ const FormatRegistry& FormatRegistry::builtin() {
   static const FormatRegistry registry = [] {
     FormatRegistry r;
     r.add(std::make_unique<Keras2H5Format>());
+    r.add(std::make_unique<TensorBundleFormat>());
     return r;
   }();
   return registry;
@@ -22,8 +24,14 @@ const CheckpointFormat* FormatRegistry::find(const std::string& id) const {
   return nullptr;
 }
 
+std::filesystem::path FormatRegistry::resolve(const std::filesystem::path& path) const {
+  for (const auto& f : formats_)
+    if (auto resolved = f->resolve(path)) return *resolved;
+  return path;
+}
+
 const CheckpointFormat& FormatRegistry::detect(const std::filesystem::path& path) const {
-  const FileProbe probe(path);
+  const FileProbe probe(resolve(path));
   return detect(probe);
 }
 
@@ -50,7 +58,7 @@ const CheckpointFormat& FormatRegistry::detect(const FileProbe& probe) const {
 }
 
 std::unique_ptr<Checkpoint> FormatRegistry::open(const std::filesystem::path& path) const {
-  const FileProbe probe(path);
+  const FileProbe probe(resolve(path));
   return detect(probe).open(probe);
 }
 

@@ -19,6 +19,9 @@ class FormatRegistry {
   const std::vector<std::unique_ptr<CheckpointFormat>>& formats() const { return formats_; }
   const CheckpointFormat* find(const std::string& id) const;
 
+  // The file to sniff for what the user named: a format may map a folder, a prefix or a
+  // companion file to its main file; otherwise the path itself.
+  std::filesystem::path resolve(const std::filesystem::path& path) const;
   // The format that claims the file, or a graft::Error saying what the file seems to be.
   const CheckpointFormat& detect(const std::filesystem::path& path) const;
   const CheckpointFormat& detect(const FileProbe& probe) const;

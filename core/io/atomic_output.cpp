@@ -16,33 +16,45 @@ namespace graft {
 AtomicOutput::AtomicOutput(std::filesystem::path destination) : destination_(std::move(destination)) {
   const auto folder = destination_.parent_path().empty() ? std::filesystem::path(".") : destination_.parent_path();
   if (!std::filesystem::is_directory(folder)) throw fileError(destination_, "the folder does not exist");
-  std::string templ = (folder / ("." + destination_.filename().string() + ".graft-XXXXXX")).string();
-  const int fd = ::mkstemp(templ.data());
+  const std::string extension = destination_.extension().string();
+  const std::string stem = destination_.filename().string().substr(0, destination_.filename().string().size() - extension.size());
+  std::string templ = (folder / ("." + stem + ".graft-XXXXXX" + extension)).string();
+  const int fd = ::mkstemps(templ.data(), static_cast<int>(extension.size()));
   if (fd < 0) throw fileError(destination_, std::string("cannot create a file in its folder: ") + std::strerror(errno));
   ::close(fd);
   temp_ = templ;
 }
 
 AtomicOutput::~AtomicOutput() {
-  if (!committed_) ::unlink(temp_.c_str());
+  if (committed_) return;
+  ::unlink(temp_.c_str());
+  for (const auto& [temporary, final] : companions_) ::unlink(temporary.c_str());
+}
+
+void AtomicOutput::addCompanion(std::filesystem::path temporary, std::filesystem::path destination) {
+  companions_.emplace_back(std::move(temporary), std::move(destination));
 }
 
 void AtomicOutput::commit(bool durable) {
-  if (durable) {
-    const int fd = ::open(temp_.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || ::fsync(fd) != 0) {
-      const int err = errno;
-      if (fd >= 0) ::close(fd);
-      throw fileError(destination_, std::string("cannot flush the written file: ") + std::strerror(err));
-    }
-    ::close(fd);
-  }
-  // mkstemp makes the file private (0600); give it the usual permissions of a new file.
+  // mkstemp makes the file private (0600); give the results the usual permissions of a new file.
   const mode_t mask = ::umask(0);
   ::umask(mask);
-  ::chmod(temp_.c_str(), 0666 & ~mask);
-  if (std::rename(temp_.c_str(), destination_.c_str()) != 0)
-    throw fileError(destination_, std::string("cannot move the finished file into place: ") + std::strerror(errno));
+  auto place = [&](const std::filesystem::path& from, const std::filesystem::path& to) {
+    if (durable) {
+      const int fd = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd < 0 || ::fsync(fd) != 0) {
+        const int err = errno;
+        if (fd >= 0) ::close(fd);
+        throw fileError(to, std::string("cannot flush the written file: ") + std::strerror(err));
+      }
+      ::close(fd);
+    }
+    ::chmod(from.c_str(), 0666 & ~mask);
+    if (std::rename(from.c_str(), to.c_str()) != 0)
+      throw fileError(to, std::string("cannot move the finished file into place: ") + std::strerror(errno));
+  };
+  for (const auto& [temporary, final] : companions_) place(temporary, final);
+  place(temp_, destination_);
   committed_ = true;
 }
 

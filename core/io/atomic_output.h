@@ -3,6 +3,8 @@
 // otherwise it is removed. A cancelled or failed export leaves nothing behind.
 
 #include <filesystem>
+#include <utility>
+#include <vector>
 
 namespace graft {
 
@@ -14,7 +16,12 @@ class AtomicOutput {
   AtomicOutput(const AtomicOutput&) = delete;
   AtomicOutput& operator=(const AtomicOutput&) = delete;
 
+  // Ends with the destination's extension, so a format that finds companion files by the
+  // main file's name (PREFIX.index -> PREFIX.data-...) can reopen the temporary result.
   const std::filesystem::path& temporaryPath() const { return temp_; }
+  // Another file written beside the temporary one that moves to `destination` on commit
+  // (before the main file, so the main file appears last) and is removed otherwise.
+  void addCompanion(std::filesystem::path temporary, std::filesystem::path destination);
   const std::filesystem::path& destination() const { return destination_; }
   // Renames the temporary file over the destination; with durable, fsyncs it first so the
   // result also survives a power loss (a killed process never leaves a partial file anyway).
@@ -23,6 +30,7 @@ class AtomicOutput {
  private:
   std::filesystem::path destination_;
   std::filesystem::path temp_;
+  std::vector<std::pair<std::filesystem::path, std::filesystem::path>> companions_;
   bool committed_ = false;
 };
 

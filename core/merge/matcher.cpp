@@ -1,9 +1,12 @@
 #include "merge/matcher.h"
 
 #include <map>
+#include <optional>
+#include <regex>
 #include <unordered_map>
 
 #include "checkpoint/listing.h"
+#include "checkpoint/tree_builder.h"
 #include "io/error.h"
 #include "merge/name_normalizer.h"
 
@@ -117,6 +120,7 @@ class Matcher {
         leftovers.emplace_back(s, rules);
       }
     }
+    leftovers = byWeightedLayerPosition(leftovers, targetUsed, targetIndex);
     // Keras numbers layers per session (dense_3 in one file is dense in the other): pair the
     // k-th unmatched "dense/kernel" of the source with the k-th of the target.
     for (std::size_t i = 0; i < targets_.size(); ++i)
@@ -132,14 +136,73 @@ class Matcher {
     }
   }
 
+  // TF2 names a Keras model's j-th layer with weights `layer_with_weights-j` (§2.10): pair
+  // `…/layer_with_weights-1/kernel` with the kernel of the other file's 2nd weighted layer.
+  std::vector<std::pair<const Node*, std::string>> byWeightedLayerPosition(
+      const std::vector<std::pair<const Node*, std::string>>& leftovers, std::vector<bool>& targetUsed,
+      const std::unordered_map<const Node*, std::size_t>& targetIndex) {
+    // Only where one side names layers TF2's way; Keras files pair by kind below.
+    auto tf2Named = [](const std::vector<const Node*>& vars) {
+      return std::any_of(vars.begin(), vars.end(), [](const Node* v) { return v->tensor()->key.find("layer_with_weights-") != std::string::npos; });
+    };
+    if (!tf2Named(sources_) && !tf2Named(targets_)) return leftovers;
+    std::unordered_map<std::string, const Node*> byPosition;
+    for (const Node* t : targets_)
+      if (!targetUsed[targetIndex.at(t)])
+        if (auto p = weightedPositionName(*t, t->tensor()->key, target_)) byPosition.emplace(*p, t);
+    std::vector<std::pair<const Node*, std::string>> rest;
+    for (const auto& [s, rules] : leftovers) {
+      std::string ignored;
+      const auto p = weightedPositionName(*s, renamed(s->tensor()->key, o_.rules, ignored), source_);
+      const auto it = p ? byPosition.find(*p) : byPosition.end();
+      if (it == byPosition.end() || targetUsed[targetIndex.at(it->second)]) {
+        rest.emplace_back(s, rules);
+        continue;
+      }
+      targetUsed[targetIndex.at(it->second)] = true;
+      const auto slash = p->find('/');
+      ops_.push_back(copyOp(*s, *it->second,
+                            because("layer with weights #" + std::to_string(std::stoul(p->substr(1, slash - 1)) + 1) + ", same variable '" +
+                                        p->substr(slash + 1) + "'",
+                                    rules)));
+    }
+    return rest;
+  }
+
+  // "#j/<rest>" for a variable of the j-th layer with weights (from the key's
+  // layer_with_weights-j, else from the file's order of weighted top-level layers).
+  static std::optional<std::string> weightedPositionName(const Node& v, const std::string& key, const Checkpoint& c) {
+    const auto parts = splitPath(normalizeName(key));
+    static const std::regex tf2Layer(R"(layer_with_weights-(\d+))");
+    for (std::size_t j = 0; j < parts.size(); ++j) {
+      std::smatch m;
+      if (std::regex_match(parts[j], m, tf2Layer) && j + 1 < parts.size())
+        return "#" + m[1].str() + "/" + joinFrom(parts, j + 1);
+    }
+    const Node* top = &v;
+    while (top->parent() && top->parent()->parent()) top = top->parent();
+    if (top == &v || parts.size() < 2) return std::nullopt;
+    const auto layers = weightedLayers(c);
+    const auto at = std::find(layers.begin(), layers.end(), top);
+    if (at == layers.end()) return std::nullopt;
+    return "#" + std::to_string(at - layers.begin()) + "/" + joinFrom(parts, 1);
+  }
+
+  static std::string joinFrom(const std::vector<std::string>& parts, std::size_t from) {
+    std::string out;
+    for (std::size_t i = from; i < parts.size(); ++i) out += (out.empty() ? "" : "/") + parts[i];
+    return out;
+  }
+
+  static std::vector<const Node*> weightedLayers(const Checkpoint& c) {
+    std::vector<const Node*> layers;
+    for (const auto& n : c.root().children())
+      if (n->role() == NodeRole::Weights && n->variableCount() > 0) layers.push_back(n.get());
+    return layers;
+  }
+
   // Keras' default rule: the n-th layer with weights takes the n-th layer with weights.
   void byOrder() {
-    auto weightedLayers = [](const Checkpoint& c) {
-      std::vector<const Node*> layers;
-      for (const auto& n : c.root().children())
-        if (n->role() == NodeRole::Weights && n->variableCount() > 0) layers.push_back(n.get());
-      return layers;
-    };
     const auto from = weightedLayers(source_);
     const auto to = weightedLayers(target_);
     for (std::size_t i = 0; i < std::min(from.size(), to.size()); ++i) {

@@ -71,10 +71,13 @@ std::string describeShapeMismatch(const Shape& source, const Shape& target) {
 
 namespace {
 
-// Keras 2 keys repeat the layer name ("dense/dense/kernel:0") where the tree path does not
-// ("dense/kernel:0"); a renamed or moved node keeps that convention.
+// A renamed or moved node keeps its format's key convention: TF2 keys add a suffix to the
+// path ("dense/kernel/.ATTRIBUTES/VARIABLE_VALUE"); Keras 2 keys repeat the layer name
+// ("dense/dense/kernel:0") where the tree path does not ("dense/kernel:0").
 std::string keyForPath(const std::string& oldKey, const std::string& oldPath, const std::string& newPath) {
   if (oldPath == newPath) return oldKey;
+  if (oldKey.size() > oldPath.size() && oldKey.compare(0, oldPath.size(), oldPath) == 0 && oldKey[oldPath.size()] == '/')
+    return newPath + oldKey.substr(oldPath.size());
   const auto keyParts = splitPath(oldKey);
   const auto oldParts = splitPath(oldPath);
   auto newParts = splitPath(newPath);

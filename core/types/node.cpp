@@ -56,6 +56,8 @@ void Node::computeTotals() {
       n->parameterCount_ = n->byteSize_ = n->variableCount_ = 0;
     }
     for (const auto& c : n->children_) {
+      // A layer's figures are its weights': optimizer slots kept beside them (TF) are not.
+      if (n->kind_ == NodeKind::Layer && n->role_ == NodeRole::Weights && c->role_ != NodeRole::Weights) continue;
       n->parameterCount_ += c->parameterCount_;
       n->byteSize_ += c->byteSize_;
       n->variableCount_ += c->variableCount_;

@@ -106,3 +106,39 @@ TEST(GraftCli, UsageErrorsExitWith2) {
   EXPECT_NE(badRegex.err.find("--filter"), std::string::npos) << badRegex.err;
   EXPECT_EQ(cli({"ls", "--help"}).exitCode, 0);
 }
+
+TEST(GraftCli, TensorFlowCheckpointListsLikeItsGoldenAndConvertsToAPrefix) {
+  GRAFT_REAL_DATA_OR_SKIP(real);
+  const fs::path dir = real / "tf2-checkpoint/vince_gan_ckpt-1";
+  // Named by its prefix, as TensorFlow names checkpoints.
+  const auto r = cli({"ls", "--json", "--checksums", (dir / "ckpt-1").string()});
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  auto ours = nlohmann::json::parse(r.out);
+  for (auto& v : ours["variables"]) v.erase("path");
+  const auto golden = nlohmann::json::parse(test::readFile(real / "golden/tf2-checkpoint/vince_gan_ckpt-1/ckpt-1.index.json"));
+  EXPECT_EQ(ours["format"], golden["format"]);
+  EXPECT_EQ(ours["variables"], golden["variables"]);
+
+  test::TempDir tmp;
+  const auto c = cli({"convert", "-q", (dir / "ckpt-1.index").string(), (tmp / "copy").string()});
+  ASSERT_EQ(c.exitCode, 0) << c.err;
+  EXPECT_EQ(test::readFile(tmp / "copy.index"), test::readFile(dir / "ckpt-1.index"));
+  EXPECT_EQ(test::readFile(tmp / "copy.data-00000-of-00002"), test::readFile(dir / "ckpt-1.data-00000-of-00002"));
+  EXPECT_EQ(test::readFile(tmp / "copy.data-00001-of-00002"), test::readFile(dir / "ckpt-1.data-00001-of-00002"));
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(tmp.path())) ++files;
+  EXPECT_EQ(files, 3u) << "no temporary files left";
+
+  const auto tree = cli({"ls", (dir / "ckpt-1.index").string()});
+  ASSERT_EQ(tree.exitCode, 0) << tree.err;
+  EXPECT_NE(tree.out.find("ckpt-1.index  [tf-bundle]  TensorFlow  66 variables"), std::string::npos) << tree.out;
+}
+
+TEST(GraftCli, DamagedTensorFlowIndexGivesOneLineError) {
+  GRAFT_REAL_DATA_OR_SKIP(real);
+  test::TempDir tmp;
+  std::string index = test::readFile(real / "tf1-checkpoint/onnx_regression/model.index");
+  index[10] = static_cast<char>(index[10] ^ 0x40);
+  test::writeFile(tmp / "model.index", index);
+  expectOneLineError(cli({"ls", (tmp / "model.index").string()}), tmp / "model.index", "checksum mismatch");
+}

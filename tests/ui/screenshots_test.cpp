@@ -352,3 +352,34 @@ TEST_F(Screenshots, ExportUnderWay) {
   ASSERT_TRUE(saved(shot, "window-export-progress.png"));
   EXPECT_NE(dialog->summaryText().indexOf("verified"), -1) << dialog->summaryText().toStdString();
 }
+
+TEST_F(Screenshots, TensorFlowCheckpoints) {
+  // A TF2 GAN checkpoint and a copy with every weight rounded; one generator layer transplanted.
+  const fs::path gan = real_ / "tf2-checkpoint/vince_gan_ckpt-1/ckpt-1.index";
+  test::writeVariant(gan, dir_ / "gan-rounded", {});
+  window_ = std::make_unique<MainWindow>();
+  window_->resize(1400, 900);
+  window_->show();
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(window_.get()));
+  ASSERT_TRUE(test::openBoth(*window_, gan, dir_ / "gan-rounded.index"));
+  window_->resize(1400, 900);
+  Operation op;
+  op.kind = OperationKind::CopyLayer;
+  op.source = op.target = "generator/layer_with_weights-0";
+  op.reason = "by hand";
+  window_->document()->replacePlan({op}, true, QStringLiteral("Transplant"));
+  src_ = window_->pane(Side::Source)->model();
+  dst_ = window_->pane(Side::Target)->model();
+  for (Side side : {Side::Source, Side::Target}) {
+    QTreeView* view = window_->pane(side)->treeView();
+    auto* m = window_->pane(side)->model();
+    for (const char* path : {"generator", "generator/layer_with_weights-0", "generator/layer_with_weights-1", "discriminator"})
+      view->expand(indexOfPath(m, path));
+  }
+  QApplication::processEvents();
+  const Node* kernel = dst_->checkpoint()->findNode("generator/layer_with_weights-0/kernel");
+  ASSERT_NE(kernel, nullptr);
+  const QModelIndex status = dst_->index(dst_->indexOf(kernel).row(), CheckpointTreeModel::StatusColumn, dst_->indexOf(kernel).parent());
+  EXPECT_EQ(status.data().toString(), QStringLiteral("replaced"));
+  EXPECT_TRUE(saved(window_->grab().toImage(), QStringLiteral("window-tensorflow.png")));
+}

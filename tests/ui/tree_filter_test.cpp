@@ -185,3 +185,31 @@ TEST_F(TreeView, AddedVariablesAppearInTheTargetTreeAsAddedAndGoWithUndo) {
   window_->document()->undoStack()->redo();
   EXPECT_NE(dst->findNode("dense/bias:0"), nullptr);
 }
+
+TEST_F(TreeView, TensorFlowCheckpointShowsItsObjectTreeWithSlotsAndCountersHidden) {
+  // Opened by prefix and by folder, as a researcher names TF checkpoints.
+  const fs::path gan = real_ / "tf2-checkpoint/vince_gan_ckpt-1";
+  ASSERT_TRUE(test::openBoth(*window_, gan / "ckpt-1", gan / "ckpt-1.data-00000-of-00002"));
+  CheckpointTreeModel* m = window_->pane(Side::Source)->model();
+  const Checkpoint& c = *m->checkpoint();
+  EXPECT_EQ(c.formatId(), "tf-bundle");
+  const Node* kernel = c.findNode("generator/layer_with_weights-0/kernel");
+  ASSERT_NE(kernel, nullptr);
+  EXPECT_EQ(kernel->tensor()->key, "generator/layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE");
+  EXPECT_TRUE(m->indexOf(kernel).isValid());
+  const Node* slot = c.findNode("generator/layer_with_weights-0/generator_optimizer/m/kernel");
+  ASSERT_NE(slot, nullptr);
+  EXPECT_EQ(slot->role(), NodeRole::Optimizer);
+  EXPECT_FALSE(m->indexOf(slot).isValid()) << "optimizer slots hidden by default";
+  for (const char* counter : {"save_counter", "_CHECKPOINTABLE_OBJECT_GRAPH"}) {
+    const Node* n = c.findNode(counter);
+    ASSERT_NE(n, nullptr) << counter;
+    EXPECT_FALSE(m->indexOf(n).isValid()) << counter;
+  }
+  // A layer's Params are its weights', not its optimizer slots'.
+  const QModelIndex layer = m->indexOf(c.findNode("generator/layer_with_weights-0"));
+  ASSERT_TRUE(layer.isValid());
+  EXPECT_EQ(m->index(layer.row(), CheckpointTreeModel::ParamsColumn, layer.parent()).data().toString(), QStringLiteral("700"));
+  window_->showOptimizerAction()->trigger();
+  EXPECT_TRUE(m->indexOf(slot).isValid());
+}

@@ -1,0 +1,103 @@
+#include "formats/tensor_bundle/bundle_storage.h"
+
+#include <cstring>
+
+#include "formats/tensor_bundle/crc32c.h"
+#include "io/error.h"
+
+namespace graft::tfbundle {
+namespace {
+
+class MemoryStream final : public TensorStream {
+ public:
+  explicit MemoryStream(std::shared_ptr<const std::string> bytes) : bytes_(std::move(bytes)) {}
+  std::uint64_t size() const override { return bytes_->size(); }
+  void read(std::uint64_t offset, std::span<std::byte> out) override {
+    if (offset + out.size() > bytes_->size()) throw Error("read beyond the end of a string tensor");
+    if (!out.empty()) std::memcpy(out.data(), bytes_->data() + offset, out.size());
+  }
+
+ private:
+  std::shared_ptr<const std::string> bytes_;
+};
+
+class ShardStream final : public TensorStream {
+ public:
+  ShardStream(std::shared_ptr<const ReadOnlyFile> file, const StoredTensor& t, std::string key)
+      : file_(std::move(file)), offset_(t.offset), size_(t.size), crc_(t.crc), key_(std::move(key)) {}
+
+  std::uint64_t size() const override { return size_; }
+  // A kernel-side copy does not pass the bytes through this stream; the CRC goes with them
+  // (an export's verification re-reads the result through a checking stream).
+  std::optional<FileExtent> extent() const override { return FileExtent{file_->fd(), offset_, crc_}; }
+
+  void read(std::uint64_t offset, std::span<std::byte> out) override {
+    if (offset + out.size() > size_) throw fileError(file_->path(), "read beyond tensor '" + key_ + "'");
+    if (!verified_ && offset != next_) verifyWhole();
+    file_->readExactAt(offset_ + offset, out);
+    if (verified_) return;
+    running_ = crc32cExtend(running_, out);
+    next_ += out.size();
+    if (next_ == size_) check(running_);
+  }
+
+ private:
+  void check(std::uint32_t crc) {
+    if (crc != crc_)
+      throw fileError(file_->path(), "checksum mismatch in tensor '" + key_ + "' (data file corrupted?)");
+    verified_ = true;
+  }
+  // Out-of-order reads (parallel statistics, say): check the whole tensor once first.
+  void verifyWhole() {
+    std::vector<std::byte> buffer(static_cast<std::size_t>(std::min<std::uint64_t>(size_, 4u << 20)));
+    std::uint32_t crc = 0;
+    for (std::uint64_t at = 0; at < size_;) {
+      const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), size_ - at));
+      file_->readExactAt(offset_ + at, std::span<std::byte>(buffer.data(), n));
+      crc = crc32cExtend(crc, std::span<const std::byte>(buffer.data(), n));
+      at += n;
+    }
+    check(crc);
+  }
+
+  std::shared_ptr<const ReadOnlyFile> file_;
+  std::uint64_t offset_, size_;
+  std::uint32_t crc_;
+  std::string key_;
+  std::uint64_t next_ = 0;
+  std::uint32_t running_ = 0;
+  bool verified_ = false;
+};
+
+}  // namespace
+
+const StoredTensor* BundleStorage::find(const std::string& key) const {
+  const auto it = tensors_.find(key);
+  return it == tensors_.end() ? nullptr : &it->second;
+}
+
+std::shared_ptr<const ReadOnlyFile> BundleStorage::shard(std::int32_t id) const {
+  std::lock_guard lock(mutex_);
+  if (id < 0 || static_cast<std::size_t>(id) >= shardFiles_.size()) throw Error("no data shard " + std::to_string(id));
+  auto& slot = open_[id];
+  if (!slot) {
+    const auto& path = shardFiles_[static_cast<std::size_t>(id)];
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec))
+      throw fileError(path, "data shard missing (the checkpoint names " + std::to_string(shardFiles_.size()) + " shard(s))");
+    slot = std::make_shared<const ReadOnlyFile>(path);
+  }
+  return slot;
+}
+
+std::unique_ptr<TensorStream> BundleStorage::open(const TensorInfo& tensor) const {
+  const StoredTensor* t = find(tensor.key);
+  if (!t) throw Error("no tensor '" + tensor.key + "' in this checkpoint");
+  if (t->decoded) return std::make_unique<MemoryStream>(t->decoded);
+  auto file = shard(t->shard);
+  if (t->offset > file->size() || t->size > file->size() - t->offset)
+    throw fileError(file->path(), "tensor '" + tensor.key + "' lies beyond the end of the data file (truncated?)");
+  return std::make_unique<ShardStream>(std::move(file), *t, tensor.key);
+}
+
+}  // namespace graft::tfbundle

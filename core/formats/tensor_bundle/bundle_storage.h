@@ -1,0 +1,46 @@
+#pragma once
+// Tensor bytes of a TensorBundle: numeric tensors streamed from their data shard with the
+// entry's CRC32C checked on every read (sequential reads are checked as they go; any other
+// access pattern first checks the whole tensor once); string tensors (the object graph)
+// served decoded, as per element a little-endian uint64 length and the bytes.
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "checkpoint/tensor_storage.h"
+#include "io/read_only_file.h"
+
+namespace graft::tfbundle {
+
+struct StoredTensor {
+  std::int32_t shard = 0;
+  std::uint64_t offset = 0;
+  std::uint64_t size = 0;
+  std::uint32_t crc = 0;  // unmasked CRC32C of the stored bytes
+  std::shared_ptr<const std::string> decoded;  // string tensors: the canonical bytes
+};
+
+class BundleStorage final : public TensorStorage {
+ public:
+  explicit BundleStorage(std::vector<std::filesystem::path> shardFiles) : shardFiles_(std::move(shardFiles)) {}
+  void add(std::string key, StoredTensor tensor) { tensors_.insert_or_assign(std::move(key), std::move(tensor)); }
+  const StoredTensor* find(const std::string& key) const;
+  const std::vector<std::filesystem::path>& shardFiles() const { return shardFiles_; }
+  // The shard, opened once and shared by every stream; throws naming a missing shard.
+  std::shared_ptr<const ReadOnlyFile> shard(std::int32_t id) const;
+
+  std::unique_ptr<TensorStream> open(const TensorInfo& tensor) const override;
+
+ private:
+  std::vector<std::filesystem::path> shardFiles_;
+  std::unordered_map<std::string, StoredTensor> tensors_;
+  mutable std::mutex mutex_;
+  mutable std::unordered_map<std::int32_t, std::shared_ptr<const ReadOnlyFile>> open_;
+};
+
+}  // namespace graft::tfbundle

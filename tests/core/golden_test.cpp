@@ -1,0 +1,117 @@
+// Every real checkpoint Graft reads must list exactly like its independent golden listing:
+// keys, dtypes, shapes and the sha256 of every tensor's bytes.
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "checkpoint/listing.h"
+#include "formats/format_registry.h"
+#include "test_support.h"
+
+using namespace graft;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<fs::path> keras2Files(const fs::path& real) {
+  std::vector<fs::path> files;
+  for (const char* dir : {"keras2-weights-h5", "keras2-model-h5"})
+    for (const auto& e : fs::directory_iterator(real / dir)) files.push_back(fs::relative(e.path(), real));
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+nlohmann::json withoutPaths(nlohmann::ordered_json listing) {
+  nlohmann::json out;
+  out["format"] = listing["format"];
+  out["variables"] = nlohmann::json::array();
+  for (auto& v : listing["variables"]) {
+    v.erase("path");
+    out["variables"].push_back(nlohmann::json(v));
+  }
+  return out;
+}
+
+// Opens `rel` (or `openAs`, another path naming the same checkpoint) and compares its
+// listing with golden/<rel>.json; true when every variable matches.
+bool matchesGolden(const fs::path& real, const fs::path& rel, const fs::path& openAs = {}) {
+  SCOPED_TRACE(rel.string());
+  std::ifstream g(real / "golden" / (rel.string() + ".json"));
+  EXPECT_TRUE(g) << "no golden for " << rel;
+  if (!g) return false;
+  const auto golden = nlohmann::json::parse(g);
+  const auto ckpt = FormatRegistry::builtin().open(openAs.empty() ? real / rel : openAs);
+  ListingOptions options;
+  options.checksums = true;
+  options.chunkBytes = 4096;  // several chunks per tensor: the streaming path is what is hashed
+  const auto ours = withoutPaths(listingJson(*ckpt, options));
+  EXPECT_EQ(ours["format"], golden["format"]);
+  EXPECT_EQ(ours["variables"].size(), golden["variables"].size());
+  for (std::size_t i = 0; i < std::min(ours["variables"].size(), golden["variables"].size()); ++i)
+    EXPECT_EQ(ours["variables"][i], golden["variables"][i]) << "variable #" << i;
+  return ours["format"] == golden["format"] && ours["variables"] == golden["variables"];
+}
+
+// The .index of every TensorFlow bundle below `dir`, relative to `real`.
+std::vector<fs::path> bundleIndexes(const fs::path& real, const char* dir) {
+  std::vector<fs::path> files;
+  for (const auto& e : fs::recursive_directory_iterator(real / dir))
+    if (e.path().extension() == ".index") files.push_back(fs::relative(e.path(), real));
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+}  // namespace
+
+TEST(Keras2Golden, EveryRealKeras2FileMatchesItsGolden) {
+  GRAFT_REAL_DATA_OR_SKIP(real);
+  const auto files = keras2Files(real);
+  ASSERT_EQ(files.size(), 12u) << "the real test set has 4 save_weights and 8 model.save Keras 2 files";
+  int matched = 0;
+  for (const auto& rel : files) matched += matchesGolden(real, rel);
+  EXPECT_EQ(matched, 12);
+}
+
+TEST(TensorBundleGolden, EveryRealTensorFlowCheckpointMatchesItsGolden) {
+  GRAFT_REAL_DATA_OR_SKIP(real);
+  std::vector<fs::path> files;
+  for (const char* dir : {"tf1-checkpoint", "tf2-checkpoint", "other"})
+    for (auto& f : bundleIndexes(real, dir)) files.push_back(std::move(f));
+  ASSERT_EQ(files.size(), 9u) << "the real test set has 4 TF1, 4 TF2 and 1 partial bundle";
+  int matched = 0;
+  for (const auto& rel : files) matched += matchesGolden(real, rel);
+  EXPECT_EQ(matched, 9);
+}
+
+TEST(TensorBundleGolden, OpensFromThePrefixADataShardTheFolderAndASavedModel) {
+  GRAFT_REAL_DATA_OR_SKIP(real);
+  const fs::path gan = "tf2-checkpoint/vince_gan_ckpt-1/ckpt-1.index";
+  EXPECT_TRUE(matchesGolden(real, gan, real / "tf2-checkpoint/vince_gan_ckpt-1/ckpt-1"));
+  EXPECT_TRUE(matchesGolden(real, gan, real / "tf2-checkpoint/vince_gan_ckpt-1/ckpt-1.data-00001-of-00002"));
+  const fs::path estimator = "tf1-checkpoint/leyankoh_estimator_linear/model.ckpt-200.index";
+  // The folder's `checkpoint` state file names model.ckpt-200.
+  EXPECT_TRUE(matchesGolden(real, estimator, real / "tf1-checkpoint/leyankoh_estimator_linear"));
+  EXPECT_TRUE(matchesGolden(real, estimator, real / "tf1-checkpoint/leyankoh_estimator_linear/checkpoint"));
+  const fs::path saved = "tf2-checkpoint/rust_regression_savedmodel/variables.index";
+  EXPECT_TRUE(matchesGolden(real, saved, real / "tf2-checkpoint/rust_regression_savedmodel"));
+}
+
+TEST(Listing, TextWrittenDirectlyIsTheJsonListing) {
+  GRAFT_REAL_DATA_OR_SKIP(real);
+  for (const char* rel : {"keras2-model-h5/dl4j_keras-attention.h5", "keras2-model-h5/dl4j_convlstm2d_0.h5"}) {
+    const auto ckpt = FormatRegistry::builtin().open(real / rel);
+    for (bool checksums : {false, true}) {
+      ListingOptions options;
+      options.checksums = checksums;
+      const std::string direct = listingText(*ckpt, options);
+      EXPECT_EQ(direct, listingText(listingJson(*ckpt, options))) << rel;
+      EXPECT_EQ(nlohmann::ordered_json::parse(direct), listingJson(*ckpt, options)) << rel;
+    }
+  }
+  ListingOptions none;
+  none.filter = std::regex("nothing-matches-this");
+  const auto ckpt = FormatRegistry::builtin().open(real / "keras2-model-h5/dl4j_keras-attention.h5");
+  EXPECT_EQ(listingText(*ckpt, none), listingText(listingJson(*ckpt, none)));
+}

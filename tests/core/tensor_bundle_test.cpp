@@ -1,0 +1,304 @@
+// TensorFlow checkpoints through the whole engine: identity rewrites byte for byte, the
+// object graph kept consistent, transplants between real TF2 checkpoints and across formats,
+// and clear errors for damaged files.
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "checkpoint/listing.h"
+#include "checkpoint/memory_checkpoint.h"
+#include "checkpoint_variants.h"
+#include "formats/format_registry.h"
+#include "formats/tensor_bundle/bundle_proto.h"
+#include "formats/tensor_bundle/table_reader.h"
+#include "formats/tensor_bundle/table_writer.h"
+#include "merge/exporter.h"
+#include "merge/matcher.h"
+#include "test_support.h"
+
+using namespace graft;
+using graft::test::TempDir;
+using graft::test::tensorBytes;
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* kGan = "tf2-checkpoint/vince_gan_ckpt-1/ckpt-1.index";
+const char* kLso = "tf2-checkpoint/tfkeras_lso_ckpt_tf2.2/ckpt.index";
+
+std::vector<fs::path> realBundles(const fs::path& real) {
+  std::vector<fs::path> out;
+  for (const char* dir : {"tf1-checkpoint", "tf2-checkpoint", "other"})
+    for (const auto& e : fs::recursive_directory_iterator(real / dir))
+      if (e.path().extension() == ".index") out.push_back(e.path());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string prefixOf(const fs::path& index) {
+  const std::string s = index.string();
+  return s.substr(0, s.size() - 6);
+}
+
+std::vector<fs::path> dataShards(const fs::path& index) {
+  std::vector<fs::path> out;
+  const std::string stem = fs::path(prefixOf(index)).filename().string() + ".data-";
+  for (const auto& e : fs::directory_iterator(index.parent_path()))
+    if (e.path().filename().string().rfind(stem, 0) == 0) out.push_back(e.path());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+ExportReport identity(const Checkpoint& c, const fs::path& out, const CheckpointFormat* format = nullptr) {
+  MergePlan plan;
+  plan.source = plan.target = c.path();
+  ExportOptions options;
+  options.format = format;
+  return exportMerge(c, c, evaluatePlan(c, c, plan), out, options);
+}
+
+std::string checksumListing(const Checkpoint& c) {
+  ListingOptions o;
+  o.checksums = true;
+  auto j = listingJson(c, o);
+  for (auto& v : j["variables"]) v.erase("path");
+  return j["variables"].dump();
+}
+
+// A copy of a real bundle's files in `dir`, returning the copied .index.
+fs::path copyBundle(const fs::path& index, const fs::path& dir) {
+  fs::copy_file(index, dir / index.filename());
+  for (const auto& shard : dataShards(index)) fs::copy_file(shard, dir / shard.filename());
+  return dir / index.filename();
+}
+
+void flipByte(const fs::path& file, std::uint64_t offset) {
+  std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
+  f.seekg(static_cast<std::streamoff>(offset));
+  char c = 0;
+  f.read(&c, 1);
+  c = static_cast<char>(c ^ 0x5a);
+  f.seekp(static_cast<std::streamoff>(offset));
+  f.write(&c, 1);
+}
+
+std::string errorOf(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+std::vector<float> floats(const std::vector<std::byte>& bytes) {
+  std::vector<float> out(bytes.size() / 4);
+  std::memcpy(out.data(), bytes.data(), out.size() * 4);
+  return out;
+}
+
+}  // namespace
+
+TEST(TensorBundleWriter, IdentityConvertOfEveryRealBundleIsByteIdenticalWhereTheIndexIsUncompressed) {
+  GRAFT_REAL_DATA_OR_SKIP(real);
+  TempDir tmp;
+  int byteIdentical = 0, equalContent = 0;
+  for (const auto& index : realBundles(real)) {
+    SCOPED_TRACE(index.string());
+    const auto in = FormatRegistry::builtin().open(index);
+    const fs::path out = tmp / (std::to_string(byteIdentical + equalContent) + "-copy");
+    const ExportReport report = identity(*in, out);
+    EXPECT_EQ(report.output, fs::path(out.string() + ".index"));
+    tfbundle::TableFacts facts;
+    tfbundle::readTable(index, &facts);
+    const auto written = FormatRegistry::builtin().open(report.output);
+    EXPECT_EQ(checksumListing(*written), checksumListing(*in));
+    if (facts.anySnappy) {
+      ++equalContent;  // TF itself writes uncompressed indexes; ours are too
+      continue;
+    }
+    EXPECT_EQ(test::readFile(report.output), test::readFile(index)) << "index differs";
+    const auto shardsIn = dataShards(index);
+    const auto shardsOut = dataShards(report.output);
+    ASSERT_EQ(shardsIn.size(), shardsOut.size());
+    for (std::size_t s = 0; s < shardsIn.size(); ++s) EXPECT_EQ(test::readFile(shardsOut[s]), test::readFile(shardsIn[s])) << shardsIn[s];
+    ++byteIdentical;
+  }
+  EXPECT_EQ(byteIdentical, 7);
+  EXPECT_EQ(equalContent, 2);
+  // Nothing but the results is left in the folder (no temporary files).
+  std::size_t files = 0;
+  for (const auto& e : fs::directory_iterator(tmp.path())) files += e.path().filename().string()[0] != '.';
+  EXPECT_EQ(files, static_cast<std::size_t>(std::distance(fs::directory_iterator(tmp.path()), fs::directory_iterator())));
+}
+
+TEST(TensorBundleWriter, DroppedVariablesLeaveTheObjectGraphConsistent) {
+  GRAFT_REAL_DATA_OR_SKIP(real);
+  TempDir tmp;
+  test::writeVariant(real / kGan, tmp / "gan-small", {test::dropOp("generator/layer_with_weights-6")});
+  const auto out = FormatRegistry::builtin().open(tmp / "gan-small");
+  EXPECT_EQ(out->findNode("generator/layer_with_weights-6"), nullptr);
+  EXPECT_EQ(out->findByKey("generator/layer_with_weights-6/kernel/.ATTRIBUTES/VARIABLE_VALUE"), nullptr);
+  ASSERT_NE(out->findNode("generator/layer_with_weights-5"), nullptr);
+  // The graph names no key the file lacks: every attribute resolves.
+  const Node* graphNode = out->findByKey("_CHECKPOINTABLE_OBJECT_GRAPH");
+  ASSERT_NE(graphNode, nullptr);
+  const auto canonical = tensorBytes(*out, "_CHECKPOINTABLE_OBJECT_GRAPH");
+  const std::string graphBytes(reinterpret_cast<const char*>(canonical.data()) + 8, canonical.size() - 8);
+  const auto graph = tfbundle::decodeObjectGraph(graphBytes);
+  std::size_t attributes = 0;
+  for (const auto& n : graph.nodes)
+    for (const auto& a : n.attributes) {
+      ++attributes;
+      EXPECT_NE(out->findByKey(a.checkpointKey), nullptr) << a.checkpointKey;
+    }
+  EXPECT_EQ(attributes + 1, out->variables().size());  // every tensor but the graph itself
+  EXPECT_NE(out->metadata().get("kind").find("object-based"), std::string::npos);
+}
+
+TEST(TensorBundleWriter, AddedTf2KeysAreLinkedIntoTheObjectGraph) {
+  GRAFT_REAL_DATA_OR_SKIP(real);
+  TempDir tmp;
+  // Add the discriminator's first layer to the generator as a new object.
+  test::writeVariant(real / kGan, tmp / "gan-more",
+                     {test::addOp("discriminator/layer_with_weights-0", {}, "generator/layer_with_weights-7")});
+  const auto out = FormatRegistry::builtin().open(tmp / "gan-more");
+  const Node* kernel = out->findNode("generator/layer_with_weights-7/kernel");
+  ASSERT_NE(kernel, nullptr);
+  EXPECT_EQ(kernel->tensor()->key, "generator/layer_with_weights-7/kernel/.ATTRIBUTES/VARIABLE_VALUE");
+  const auto canonical = tensorBytes(*out, "_CHECKPOINTABLE_OBJECT_GRAPH");
+  const auto graph = tfbundle::decodeObjectGraph(std::string(reinterpret_cast<const char*>(canonical.data()) + 8, canonical.size() - 8));
+  bool linked = false;
+  for (const auto& n : graph.nodes)
+    for (const auto& a : n.attributes) linked = linked || a.checkpointKey == kernel->tensor()->key;
+  EXPECT_TRUE(linked);
+}
+
+TEST(TensorBundleTransplant, GeneratorLayerIntoAModifiedCopyOfTheGanCheckpoint) {
+  GRAFT_REAL_DATA_OR_SKIP(real);
+  TempDir tmp;
+  test::writeVariant(real / kGan, tmp / "gan-rounded", {});  // every weight rounded through float16
+  const auto original = FormatRegistry::builtin().open(real / kGan);
+  const auto modified = FormatRegistry::builtin().open(tmp / "gan-rounded.index");
+  const std::string kernel = "generator/layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE";
+  const std::string other = "generator/layer_with_weights-2/kernel/.ATTRIBUTES/VARIABLE_VALUE";
+  ASSERT_NE(tensorBytes(*original, kernel), tensorBytes(*modified, kernel));
+
+  MergePlan plan;
+  plan.source = original->path();
+  plan.target = modified->path();
+  Operation op;
+  op.kind = OperationKind::CopyLayer;
+  op.source = op.target = "generator/layer_with_weights-0";
+  plan.operations.push_back(op);
+  const MergeEvaluation evaluation = evaluatePlan(*original, *modified, plan);
+  ASSERT_FALSE(evaluation.hasConflicts());
+  exportMerge(*original, *modified, evaluation, tmp / "result");
+  const auto result = FormatRegistry::builtin().open(tmp / "result");
+  EXPECT_EQ(floats(tensorBytes(*result, kernel)), floats(tensorBytes(*original, kernel)));
+  EXPECT_EQ(floats(tensorBytes(*result, other)), floats(tensorBytes(*modified, other)));
+  EXPECT_EQ(result->variables().size(), original->variables().size());
+}
+
+TEST(TensorBundleTransplant, Tf2IntoKeras2AndBackByNormalisedNames) {
+  GRAFT_REAL_DATA_OR_SKIP(real);
+  TempDir tmp;
+  const auto tf = FormatRegistry::builtin().open(real / kLso);  // one Dense(2): kernel (2, 2), bias (2,)
+  MemoryCheckpointBuilder b("keras2-h5");
+  b.layer("input_1", "InputLayer");
+  b.layer("dense", "Dense").variable("kernel:0", Shape{2, 2}, {9, 9, 9, 9}).variable("bias:0", Shape{2}, {7, 7});
+  b.setFormatAttribute("layout", "weights");
+  b.setFormatAttribute("keras_version", "2.2.4");
+  const auto memory = b.build("memory");
+  identity(*memory, tmp / "keras.h5", FormatRegistry::builtin().find("keras2-h5"));
+  const auto keras = FormatRegistry::builtin().open(tmp / "keras.h5");
+
+  MatchOptions options;
+  options.strategy = MatchStrategy::Normalized;
+  MergePlan toKeras = planFromMatches(*tf, *keras, options);
+  ASSERT_EQ(toKeras.operations.size(), 2u);
+  EXPECT_NE(toKeras.operations[0].reason.find("layer with weights #1"), std::string::npos) << toKeras.operations[0].reason;
+  exportMerge(*tf, *keras, evaluatePlan(*tf, *keras, toKeras), tmp / "from-tf.h5");
+  const auto fromTf = FormatRegistry::builtin().open(tmp / "from-tf.h5");
+  EXPECT_EQ(tensorBytes(*fromTf, "dense/dense/kernel:0"), tensorBytes(*tf, "layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE"));
+  EXPECT_EQ(tensorBytes(*fromTf, "dense/dense/bias:0"), tensorBytes(*tf, "layer_with_weights-0/bias/.ATTRIBUTES/VARIABLE_VALUE"));
+
+  MergePlan toTf = planFromMatches(*keras, *tf, options);
+  ASSERT_EQ(toTf.operations.size(), 2u);
+  exportMerge(*keras, *tf, evaluatePlan(*keras, *tf, toTf), tmp / "from-keras");
+  const auto fromKeras = FormatRegistry::builtin().open(tmp / "from-keras");
+  EXPECT_EQ(floats(tensorBytes(*fromKeras, "layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE")), (std::vector<float>{9, 9, 9, 9}));
+  EXPECT_EQ(floats(tensorBytes(*fromKeras, "layer_with_weights-0/bias/.ATTRIBUTES/VARIABLE_VALUE")), (std::vector<float>{7, 7}));
+  // The rest of the TF checkpoint (optimizer slots, loss scale, graph) is kept.
+  EXPECT_EQ(fromKeras->variables().size(), tf->variables().size());
+}
+
+TEST(TensorBundleErrors, DamagedFilesGiveClearErrors) {
+  GRAFT_REAL_DATA_OR_SKIP(real);
+  const fs::path source = real / "tf1-checkpoint/onnx_regression/model.index";
+  auto open = [](const fs::path& p) { return [p] { FormatRegistry::builtin().open(p); }; };
+  {  // a tensor's bytes changed: opening works, reading names the tensor
+    TempDir tmp;
+    const fs::path index = copyBundle(source, tmp.path());
+    flipByte(dataShards(index).at(0), 1);
+    const auto c = FormatRegistry::builtin().open(index);
+    const std::string why = errorOf([&] { tensorBytes(*c, c->variables().front()->tensor()->key); });
+    EXPECT_NE(why.find("checksum mismatch in tensor '" + c->variables().front()->tensor()->key + "'"), std::string::npos) << why;
+  }
+  {  // the index's data block changed
+    TempDir tmp;
+    const fs::path index = copyBundle(source, tmp.path());
+    flipByte(index, 12);
+    const std::string why = errorOf(open(index));
+    EXPECT_NE(why.find(index.string()), std::string::npos) << why;
+    EXPECT_NE(why.find("checksum"), std::string::npos) << why;
+  }
+  {  // truncated index: no magic at its end any more
+    TempDir tmp;
+    const fs::path index = copyBundle(source, tmp.path());
+    fs::resize_file(index, fs::file_size(index) - 10);
+    const std::string why = errorOf(open(index));
+    EXPECT_NE(why.find("not a checkpoint Graft can read"), std::string::npos) << why;
+  }
+  {  // missing data shard
+    TempDir tmp;
+    const fs::path index = copyBundle(source, tmp.path());
+    fs::remove(dataShards(index).at(0));
+    const auto c = FormatRegistry::builtin().open(index);
+    const std::string why = errorOf([&] { tensorBytes(*c, c->variables().front()->tensor()->key); });
+    EXPECT_NE(why.find("data shard missing"), std::string::npos) << why;
+  }
+}
+
+TEST(TensorBundleErrors, AbsurdEntriesAreRefusedBeforeAnythingIsAllocated) {
+  TempDir tmp;
+  auto bundle = [&](const tfbundle::BundleEntry& entry) {
+    tfbundle::BundleHeader h;
+    h.numShards = 1;
+    const fs::path index = tmp / "absurd.index";
+    test::writeFile(index, tfbundle::buildTable({{"", tfbundle::encodeHeader(h)}, {"w", tfbundle::encodeEntry(entry)}}));
+    test::writeFile(tmp / "absurd.data-00000-of-00001", std::string(16, '\0'));
+    return errorOf([index] { FormatRegistry::builtin().open(index); });
+  };
+  tfbundle::BundleEntry huge;
+  huge.dtype = 1;
+  huge.shape = {std::int64_t{1} << 40, std::int64_t{1} << 40};
+  huge.size = 16;
+  EXPECT_NE(bundle(huge).find("impossible shape"), std::string::npos) << bundle(huge);
+  tfbundle::BundleEntry wrongSize;
+  wrongSize.dtype = 1;
+  wrongSize.shape = {1000};
+  wrongSize.size = 16;
+  EXPECT_NE(bundle(wrongSize).find("stores 16 bytes but its shape and dtype need 4000"), std::string::npos) << bundle(wrongSize);
+  tfbundle::BundleEntry badShard;
+  badShard.dtype = 1;
+  badShard.shape = {4};
+  badShard.size = 16;
+  badShard.shardId = 7;
+  EXPECT_NE(bundle(badShard).find("names data shard 7 of 1"), std::string::npos) << bundle(badShard);
+  tfbundle::BundleEntry hugeString;
+  hugeString.dtype = 7;
+  hugeString.size = std::int64_t{1} << 40;
+  EXPECT_NE(bundle(hugeString).find("implausibly large"), std::string::npos) << bundle(hugeString);
+}
