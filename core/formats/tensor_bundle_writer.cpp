@@ -291,7 +291,8 @@ void TensorBundleWriter::keepObjectGraph(const OutputLayout& layout, std::size_t
   }
   if (unlinked)
     warnings_.push_back(std::to_string(unlinked) + " variable(s) have keys outside TF2's object naming (<path>/.ATTRIBUTES/VARIABLE_VALUE); "
-                        "TensorFlow's object-based restore will not see them, tf.train.load_checkpoint will");
+                        "TensorFlow's object-based restore will not see them, tf.train.load_checkpoint will (drop _CHECKPOINTABLE_OBJECT_GRAPH "
+                        "from the plan to write a plain name-based checkpoint)");
   const EncodedStringTensor encoded = encodeStringTensor({encodeObjectGraph(graph)});
   slot.fixedRegion = encoded.region;
   slot.crc = unmaskCrc(encoded.entryCrcMasked);
