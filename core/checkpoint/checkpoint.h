@@ -71,7 +71,7 @@ class Checkpoint {
   std::vector<const Node*> variables_;
   std::uint64_t modelParameters_ = 0;
   std::uint64_t modelBytes_ = 0;
-  std::unordered_map<std::string, const Node*> byKey_;
+  std::unordered_map<std::string_view, const Node*> byKey_;  // views of the nodes' keys
 };
 
 }  // namespace graft

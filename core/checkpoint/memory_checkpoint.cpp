@@ -113,7 +113,7 @@ std::unique_ptr<Checkpoint> MemoryCheckpointBuilder::build(const std::filesystem
   checkpoint->metadata() = std::move(metadata_);
   checkpoint->formatAttributes() = std::move(formatAttributes_);
   checkpoint->setFramework(std::move(framework_));
-  tree_ = TreeBuilder();
+  tree_.reset();
   bytesByKey_.clear();
   metadata_ = {};
   formatAttributes_ = {};

@@ -6,11 +6,15 @@ namespace graft {
 
 TreeBuilder::TreeBuilder() : root_(std::make_unique<Node>(NodeKind::Group, "")) {}
 
+void TreeBuilder::reset() {
+  index_.clear();
+  root_ = std::make_unique<Node>(NodeKind::Group, "");
+}
+
 Node& TreeBuilder::child(Node& parent, const std::string& name, NodeKind kind, NodeRole role) {
-  auto key = std::make_pair(static_cast<const Node*>(&parent), name);
-  if (auto it = index_.find(key); it != index_.end()) return *it->second;
+  if (auto it = index_.find({&parent, name}); it != index_.end()) return *it->second;
   Node& created = parent.addChild(std::make_unique<Node>(kind, name, role));
-  index_.emplace(std::move(key), &created);
+  index_.emplace(std::make_pair(&parent, std::string_view(created.name())), &created);
   return created;
 }
 
@@ -21,11 +25,10 @@ Node& TreeBuilder::groups(Node& parent, const std::vector<std::string>& componen
 }
 
 Node& TreeBuilder::variable(Node& parent, const std::string& name, TensorInfo info, NodeRole role) {
-  auto key = std::make_pair(static_cast<const Node*>(&parent), name);
-  if (index_.count(key)) throw Error("duplicate variable '" + info.key + "'");
+  if (index_.count({&parent, name})) throw Error("duplicate variable '" + info.key + "'");
   Node& created = parent.addChild(std::make_unique<Node>(NodeKind::Variable, name, role));
   created.setTensor(std::move(info));
-  index_.emplace(std::move(key), &created);
+  index_.emplace(std::make_pair(&parent, std::string_view(created.name())), &created);
   return created;
 }
 

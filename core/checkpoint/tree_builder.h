@@ -2,8 +2,9 @@
 // Builds a Node tree from '/'-separated paths without quadratic child look-ups, so a
 // checkpoint with 100,000 variables in one group still opens fast.
 
-#include <map>
+#include <unordered_map>
 #include <memory>
+#include <memory_resource>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -19,6 +20,10 @@ class TreeBuilder {
 
   Node& root() { return *root_; }
   std::unique_ptr<Node> take() { return std::move(root_); }
+  // Room for `nodes` nodes in the index (a format that knows its size skips rehashing).
+  void reserve(std::size_t nodes) { index_.reserve(nodes); }
+  // Starts over with an empty root (the builder cannot be assigned: its index lives in its arena).
+  void reset();
 
   // The child of parent with this name, created with kind and role if missing.
   Node& child(Node& parent, const std::string& name, NodeKind kind, NodeRole role);
@@ -31,8 +36,17 @@ class TreeBuilder {
   Node& variable(Node& parent, const std::string& name, TensorInfo info, NodeRole role);
 
  private:
+  // (parent, child name) -> child. The name is a view of the child's own name, so look-ups
+  // and inserts copy no strings.
+  // The index lives in an arena released at once with the builder: no per-entry frees.
+  std::pmr::monotonic_buffer_resource arena_;
   std::unique_ptr<Node> root_;
-  std::map<std::pair<const Node*, std::string>, Node*, std::less<>> index_;
+  struct KeyHash {
+    std::size_t operator()(const std::pair<const Node*, std::string_view>& k) const noexcept {
+      return std::hash<std::string_view>()(k.second) ^ (std::hash<const Node*>()(k.first) * 0x9e3779b97f4a7c15ull);
+    }
+  };
+  std::pmr::unordered_map<std::pair<const Node*, std::string_view>, Node*, KeyHash> index_{&arena_};
 };
 
 // "a/b//c" -> {"a", "b", "c"}: empty components are dropped.

@@ -93,6 +93,8 @@ class BundleReader {
     storage_ = std::make_shared<BundleStorage>(shards);
 
     std::vector<TensorInfo> tensors;
+    tensors.reserve(entries.size());
+    storage_->reserve(entries.size());
     std::size_t sliced = 0, unsupported = 0;
     std::string unsupportedExample;
     for (std::size_t i = 1; i < entries.size(); ++i) {
@@ -115,10 +117,11 @@ class BundleReader {
 
     const TrackableObjectGraph* graphPtr = nullptr;
     TrackableObjectGraph graph;
-    if (const StoredTensor* g = storage_->find("_CHECKPOINTABLE_OBJECT_GRAPH"); g && g->decoded) {
-      graph = decode("the object graph", [&] { return decodeObjectGraph(firstString(*g->decoded)); });
-      graphPtr = &graph;
-    }
+    for (const TensorInfo& t : tensors)
+      if (t.key == "_CHECKPOINTABLE_OBJECT_GRAPH" && storage_->at(t.storageSlot).decoded) {
+        graph = decode("the object graph", [&] { return decodeObjectGraph(firstString(*storage_->at(t.storageSlot).decoded)); });
+        graphPtr = &graph;
+      }
     auto root = [&] {
       try {
         return buildBundleTree(tensors, graphPtr);
@@ -201,7 +204,7 @@ class BundleReader {
       t.decoded = std::make_shared<const std::string>(canonicalStrings(elements));
       info.byteSize = t.decoded->size();
     }
-    storage_->add(info.key, std::move(t));
+    info.storageSlot = storage_->add(std::move(t));
   }
 
   // The first element of a canonical string tensor.

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstring>
 #include <set>
+#include <unordered_map>
 
 #include "checkpoint/tree_builder.h"
 #include "formats/format_registry.h"
@@ -36,20 +37,34 @@ void refuseInputs(const std::filesystem::path& output, const Checkpoint& source,
 // ones kept), then layers that only added variables bring.
 std::vector<std::string> resultLayers(const Checkpoint& target, const std::vector<Item>& items,
                                       const MergeEvaluation& evaluation) {
+  // Per top-level node of the target: whether any slot lies under it, and the output name of
+  // the last kept one (one pass over the slots: 100,000 variables in 58,000 layers stay linear).
+  struct TopFacts {
+    bool hadSlots = false, kept = false;
+    std::string name;
+  };
+  std::unordered_map<const Node*, TopFacts> facts;
+  for (const auto& s : evaluation.slots) {
+    if (!s.target) continue;
+    const Node* top = s.target;
+    while (top->parent() && top->parent()->parent()) top = top->parent();
+    if (top == s.target) continue;  // a variable at the root belongs to no layer
+    TopFacts& f = facts[top];
+    f.hadSlots = true;
+    if (s.status != SlotStatus::Dropped) {
+      f.kept = true;
+      f.name = firstComponent(s.outputKey);
+    }
+  }
   std::vector<std::string> layers;
   std::set<std::string> seen;
   for (const auto& top : target.root().children()) {
     if (top->kind() != NodeKind::Layer) continue;
     std::string name = top->name();
-    bool hadSlots = false, kept = false;
-    for (const auto& s : evaluation.slots)
-      if (s.target && s.target->path().rfind(top->name() + "/", 0) == 0) {
-        hadSlots = true;
-        if (s.status != SlotStatus::Dropped) {
-          kept = true;
-          name = firstComponent(s.outputKey);
-        }
-      }
+    const auto it = facts.find(top.get());
+    const bool hadSlots = it != facts.end() && it->second.hadSlots;
+    const bool kept = it != facts.end() && it->second.kept;
+    if (kept) name = it->second.name;
     if (hadSlots && !kept) continue;
     if (seen.insert(name).second) layers.push_back(name);
   }

@@ -15,6 +15,9 @@ struct TensorInfo {
   Shape shape;
   std::uint64_t elementCount = 0;
   std::uint64_t byteSize = 0;  // elementCount * dtypeSize; for strings the stored size
+  // Where the format's storage keeps this tensor, for formats that index their tensors by
+  // position instead of by key (no string look-up per read, no key copied per tensor).
+  std::uint64_t storageSlot = 0;
 };
 
 }  // namespace graft

@@ -1,5 +1,7 @@
 #include "panes/checkpoint_tree_model.h"
 
+#include "panes/release_in_background.h"
+
 #include <QApplication>
 #include <QFont>
 #include <QPalette>
@@ -23,10 +25,15 @@ CheckpointTreeModel::CheckpointTreeModel(QObject* parent) : QAbstractItemModel(p
 
 void CheckpointTreeModel::setCheckpoint(std::shared_ptr<const Checkpoint> checkpoint) {
   beginResetModel();
-  checkpoint_ = std::move(checkpoint);
+  auto oldCheckpoint = std::exchange(checkpoint_, std::move(checkpoint));
+  auto oldTree = std::exchange(baseTree_, nullptr);
   statuses_.clear();
   additions_ = {};
   projection_ = {};
+  tree_ = nullptr;
+  regexMatcher_->setTree(nullptr);
+  releaseInBackground(std::move(oldTree));
+  releaseInBackground(std::move(oldCheckpoint));
   baseTree_ = tree_ = checkpoint_ ? std::make_shared<const FlatTree>(checkpoint_->root()) : nullptr;
   if (checkpoint_) {
     TreeProjection::Options o;

@@ -1,5 +1,7 @@
 #include "plan/plan_document.h"
 
+#include "panes/release_in_background.h"
+
 #include <algorithm>
 
 #include "plan/add_operations_command.h"
@@ -12,14 +14,14 @@ namespace graft::ui {
 PlanDocument::PlanDocument(QObject* parent) : QObject(parent), undoStack_(new QUndoStack(this)) {}
 
 void PlanDocument::setSource(std::shared_ptr<const Checkpoint> source) {
-  source_ = std::move(source);
+  releaseInBackground(std::exchange(source_, std::move(source)));
   plan_.source = source_ ? source_->path() : std::filesystem::path();
   Q_EMIT checkpointsChanged();
   reevaluate();
 }
 
 void PlanDocument::setTarget(std::shared_ptr<const Checkpoint> target) {
-  target_ = std::move(target);
+  releaseInBackground(std::exchange(target_, std::move(target)));
   plan_.target = target_ ? target_->path() : std::filesystem::path();
   Q_EMIT checkpointsChanged();
   reevaluate();

@@ -71,11 +71,6 @@ class ShardStream final : public TensorStream {
 
 }  // namespace
 
-const StoredTensor* BundleStorage::find(const std::string& key) const {
-  const auto it = tensors_.find(key);
-  return it == tensors_.end() ? nullptr : &it->second;
-}
-
 std::shared_ptr<const ReadOnlyFile> BundleStorage::shard(std::int32_t id) const {
   std::lock_guard lock(mutex_);
   if (id < 0 || static_cast<std::size_t>(id) >= shardFiles_.size()) throw Error("no data shard " + std::to_string(id));
@@ -91,8 +86,8 @@ std::shared_ptr<const ReadOnlyFile> BundleStorage::shard(std::int32_t id) const 
 }
 
 std::unique_ptr<TensorStream> BundleStorage::open(const TensorInfo& tensor) const {
-  const StoredTensor* t = find(tensor.key);
-  if (!t) throw Error("no tensor '" + tensor.key + "' in this checkpoint");
+  if (tensor.storageSlot >= tensors_.size()) throw Error("no tensor '" + tensor.key + "' in this checkpoint");
+  const StoredTensor* t = &tensors_[static_cast<std::size_t>(tensor.storageSlot)];
   if (t->decoded) return std::make_unique<MemoryStream>(t->decoded);
   auto file = shard(t->shard);
   if (t->offset > file->size() || t->size > file->size() - t->offset)

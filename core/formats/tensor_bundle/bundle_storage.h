@@ -28,8 +28,13 @@ struct StoredTensor {
 class BundleStorage final : public TensorStorage {
  public:
   explicit BundleStorage(std::vector<std::filesystem::path> shardFiles) : shardFiles_(std::move(shardFiles)) {}
-  void add(std::string key, StoredTensor tensor) { tensors_.insert_or_assign(std::move(key), std::move(tensor)); }
-  const StoredTensor* find(const std::string& key) const;
+  void reserve(std::size_t n) { tensors_.reserve(n); }
+  // Returns the slot to put in the tensor's TensorInfo::storageSlot.
+  std::uint64_t add(StoredTensor tensor) {
+    tensors_.push_back(std::move(tensor));
+    return tensors_.size() - 1;
+  }
+  const StoredTensor& at(std::uint64_t slot) const { return tensors_.at(static_cast<std::size_t>(slot)); }
   const std::vector<std::filesystem::path>& shardFiles() const { return shardFiles_; }
   // The shard, opened once and shared by every stream; throws naming a missing shard.
   std::shared_ptr<const ReadOnlyFile> shard(std::int32_t id) const;
@@ -38,7 +43,7 @@ class BundleStorage final : public TensorStorage {
 
  private:
   std::vector<std::filesystem::path> shardFiles_;
-  std::unordered_map<std::string, StoredTensor> tensors_;
+  std::vector<StoredTensor> tensors_;
   mutable std::mutex mutex_;
   mutable std::unordered_map<std::int32_t, std::shared_ptr<const ReadOnlyFile>> open_;
 };

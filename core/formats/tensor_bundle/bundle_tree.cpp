@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <memory_resource>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -21,10 +22,32 @@ constexpr std::string_view kSlot = "/.OPTIMIZER_SLOT/";
 using Components = std::vector<std::string>;
 
 struct Placement {
-  Components path;  // last component = the variable's name
+  std::string owned;      // the path when it is not the tensor's key itself
+  std::string_view path;  // components joined by '/'; the last one is the variable's name
   NodeRole role = NodeRole::Weights;
   const TensorInfo* tensor = nullptr;
 };
+
+std::string joined(const Components& parts) {
+  std::string out;
+  for (const auto& p : parts) {
+    if (!out.empty()) out += '/';
+    out += p;
+  }
+  return out;
+}
+
+// Calls fn(component) for each non-empty '/'-separated component, without allocating.
+template <typename Fn>
+void forEachComponent(std::string_view path, Fn&& fn) {
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    std::size_t end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    if (end > start) fn(path.substr(start, end - start));
+    start = end + 1;
+  }
+}
 
 bool containsOptimizer(std::string_view name) {
   std::string lower(name);
@@ -69,17 +92,23 @@ Components slotPlace(const Components& var, const Components& optimizer, const s
 }
 
 // TF1 optimizer state by name (§2.9): slots such as dense/kernel/Adam and accumulators.
-bool isTf1OptimizerName(const Components& path) {
+bool isTf1OptimizerName(std::string_view path) {
   static const std::set<std::string, std::less<>> names = {
       "Adam", "Adam_1", "Momentum", "Ftrl", "Ftrl_1", "RMSProp", "RMSProp_1", "Adagrad", "Adadelta", "Adadelta_1",
       "AdagradDA", "ProximalAdagrad", "beta1_power", "beta2_power", "training"};
-  return std::any_of(path.begin(), path.end(), [](const std::string& c) { return names.count(c) > 0; });
+  bool any = false;
+  forEachComponent(path, [&](std::string_view c) { any = any || names.count(c) > 0; });
+  return any;
 }
 
 class TreeAssembler {
  public:
   explicit TreeAssembler(const std::vector<TensorInfo>& tensors) {
+    byKey_.reserve(tensors.size());
     for (const auto& t : tensors) byKey_.emplace(t.key, &t);
+    base_ = tensors.data();
+    placements_.reserve(tensors.size());
+    placed_.assign(tensors.size(), false);
   }
 
   void fromGraph(const TrackableObjectGraph& graph) {
@@ -130,13 +159,11 @@ class TreeAssembler {
 
   // Every key the graph did not place, by its name.
   void fromKeys(const std::vector<TensorInfo>& tensors) {
-    std::unordered_set<std::string_view> tf1Keys;
-    for (const auto& t : tensors) tf1Keys.insert(t.key);
     for (const auto& t : tensors) {
-      if (placed_.count(t.key)) continue;
+      if (placed_[static_cast<std::size_t>(&t - base_)]) continue;
       const std::string& key = t.key;
       if (key == kGraphKey || key == "global_step") {
-        place(key, {key}, NodeRole::Bookkeeping);
+        place(t, std::string(key), NodeRole::Bookkeeping);
         continue;
       }
       if (const auto s = key.find(kSlot); s != std::string::npos) {
@@ -149,7 +176,7 @@ class TreeAssembler {
         if (!slot.empty() && !var.empty()) {
           const std::string name = slot.back();
           slot.pop_back();
-          place(key, slotPlace(var, slot, name), NodeRole::Optimizer);
+          place(t, slotPlace(var, slot, name), NodeRole::Optimizer);
           continue;
         }
       }
@@ -164,43 +191,69 @@ class TreeAssembler {
           role = NodeRole::Bookkeeping;
         }
         if (!p.empty()) {
-          place(key, p, role);
+          place(t, p, role);
           continue;
         }
       }
       // TF1 name-based: '/' scopes; "dense/kernel/Adam" is a slot of the variable "dense/kernel".
-      Components p = splitPath(key);
-      if (p.empty()) p.push_back(key);
       const auto cut = key.rfind('/');
-      if (cut != std::string::npos && tf1Keys.count(std::string_view(key).substr(0, cut))) {
+      if (cut != std::string::npos && cut + 1 < key.size() && byKey_.count(std::string_view(key).substr(0, cut))) {
         const Components var = splitPath(key.substr(0, cut));
-        place(key, slotPlace(var, {}, p.back()), NodeRole::Optimizer);
-        continue;
+        if (!var.empty()) {
+          place(t, slotPlace(var, {}, key.substr(cut + 1)), NodeRole::Optimizer);
+          continue;
+        }
       }
-      place(key, p, isTf1OptimizerName(p) ? NodeRole::Optimizer : NodeRole::Weights);
+      const NodeRole role = isTf1OptimizerName(key) ? NodeRole::Optimizer : NodeRole::Weights;
+      const bool clean = !key.empty() && key.front() != '/' && key.back() != '/' && key.find("//") == std::string::npos;
+      if (clean) placeAtKey(t, role);  // the key is already the path
+      else place(t, splitPath(key).empty() ? Components{key} : splitPath(key), role);
     }
   }
 
   std::unique_ptr<Node> build() {
-    // Layers are the nodes that directly hold model weights.
-    std::set<Components> layers;
-    for (const auto& p : placements_)
-      if (p.role == NodeRole::Weights && p.path.size() > 1) layers.emplace(p.path.begin(), p.path.end() - 1);
     // Weights first, so shared folders take the weights' role; optimizer state and bookkeeping after.
-    std::stable_sort(placements_.begin(), placements_.end(),
-                     [](const Placement& a, const Placement& b) { return a.role < b.role; });
+    std::vector<std::size_t> order(placements_.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return placements_[a].role < placements_[b].role; });
+    // Layers are the nodes that directly hold model weights.
+    std::pmr::unordered_set<std::string_view> layers(&arena_);
+    layers.reserve(placements_.size());
+    for (const auto& p : placements_)
+      if (const auto cut = p.path.rfind('/'); p.role == NodeRole::Weights && cut != std::string_view::npos)
+        layers.insert(p.path.substr(0, cut));
     TreeBuilder builder;
-    for (const auto& p : placements_) {
+    builder.reserve(placements_.size() + layers.size());
+    // The previous path's nodes: sorted keys share prefixes, so most components are found here
+    // instead of in the builder's index (100,000 variables open in a fraction of a second).
+    std::vector<std::pair<std::string_view, Node*>> chain;
+    for (const std::size_t i : order) {
+      const Placement& p = placements_[i];
+      const std::string_view path = p.path;
+      const auto cut = path.rfind('/');
+      const std::string_view parentPath = cut == std::string_view::npos ? std::string_view() : path.substr(0, cut);
+      const std::string_view leaf = cut == std::string_view::npos ? path : path.substr(cut + 1);
       Node* at = &builder.root();
-      Components prefix;
-      for (std::size_t i = 0; i + 1 < p.path.size(); ++i) {
-        prefix.push_back(p.path[i]);
-        const NodeKind kind = layers.count(prefix) ? NodeKind::Layer : NodeKind::Group;
-        at = &builder.child(*at, p.path[i], kind, p.role);
-        if (at->isVariable()) throw Error("'" + p.tensor->key + "' lies inside another variable");
-      }
+      std::size_t depth = 0, end = 0;
+      bool reuse = true;
+      forEachComponent(parentPath, [&](std::string_view c) {
+        end = static_cast<std::size_t>(c.data() + c.size() - parentPath.data());
+        if (reuse && depth < chain.size() && chain[depth].first == c && chain[depth].second->role() == p.role) {
+          at = chain[depth].second;
+        } else {
+          reuse = false;
+          const NodeKind kind = layers.count(parentPath.substr(0, end)) ? NodeKind::Layer : NodeKind::Group;
+          at = &builder.child(*at, std::string(c), kind, p.role);
+          chain.resize(depth);
+          chain.emplace_back(c, at);
+        }
+        ++depth;
+      });
+      chain.resize(depth);
+      if (at->isVariable()) throw Error("'" + p.tensor->key + "' lies inside another variable");
       try {
-        builder.variable(*at, p.path.back(), *p.tensor, p.role);
+        builder.variable(*at, std::string(leaf), *p.tensor, p.role);
       } catch (const Error&) {
         throw Error("two tensors at one place in the tree: '" + p.tensor->key + "'");
       }
@@ -209,14 +262,31 @@ class TreeAssembler {
   }
 
  private:
-  void place(const std::string& key, Components path, NodeRole role) {
-    const auto it = byKey_.find(key);
-    if (it == byKey_.end() || path.empty() || !placed_.insert(key).second) return;  // unknown or already placed
-    placements_.push_back({std::move(path), role, it->second});
+  // By the key the object graph names (unknown keys are ignored).
+  void place(const std::string& key, const Components& path, NodeRole role) {
+    if (const auto it = byKey_.find(key); it != byKey_.end()) place(*it->second, joined(path), role);
+  }
+  void place(const TensorInfo& t, const Components& path, NodeRole role) { place(t, joined(path), role); }
+  void place(const TensorInfo& t, std::string path, NodeRole role) {
+    if (!claim(t, path)) return;
+    // placements_ was reserved for every tensor: it never reallocates, so the view stays valid.
+    Placement& p = placements_.emplace_back(Placement{std::move(path), {}, role, &t});
+    p.path = p.owned;
+  }
+  void placeAtKey(const TensorInfo& t, NodeRole role) {
+    if (claim(t, t.key)) placements_.push_back({{}, t.key, role, &t});
+  }
+  bool claim(const TensorInfo& t, std::string_view path) {
+    const auto i = static_cast<std::size_t>(&t - base_);
+    if (path.empty() || placed_[i]) return false;  // already placed
+    placed_[i] = true;
+    return true;
   }
 
-  std::unordered_map<std::string_view, const TensorInfo*> byKey_;
-  std::unordered_set<std::string> placed_;
+  std::pmr::monotonic_buffer_resource arena_;  // the look-up tables go at once, without per-entry frees
+  std::pmr::unordered_map<std::string_view, const TensorInfo*> byKey_{&arena_};
+  const TensorInfo* base_ = nullptr;
+  std::vector<bool> placed_;  // by position in the tensors
   std::vector<Placement> placements_;
 };
 
