@@ -1,12 +1,15 @@
 #include "formats/tensor_bundle_format.h"
 
+#include <algorithm>
 #include <array>
+#include <unordered_map>
 
 #include "formats/tensor_bundle/bundle_paths.h"
 #include "formats/tensor_bundle/bundle_proto.h"
 #include "formats/tensor_bundle/bundle_storage.h"
 #include "formats/tensor_bundle/bundle_tree.h"
 #include "formats/tensor_bundle/crc32c.h"
+#include "formats/tensor_bundle/slice_key.h"
 #include "formats/tensor_bundle/string_tensor.h"
 #include "formats/tensor_bundle/table_reader.h"
 #include "formats/tensor_bundle/wire.h"
@@ -97,9 +100,13 @@ class BundleReader {
     storage_->reserve(entries.size());
     std::size_t sliced = 0, unsupported = 0;
     std::string unsupportedExample;
+    // Slices of partitioned tensors have binary keys starting with 0 (§2.8): by key, for their tensor.
+    std::unordered_map<std::string_view, std::string_view> sliceValues;
+    for (std::size_t i = 1; i < entries.size() && !entries[i].key.empty() && entries[i].key[0] == '\0'; ++i)
+      sliceValues.emplace(entries[i].key, entries[i].value);
     for (std::size_t i = 1; i < entries.size(); ++i) {
       const TableEntry& e = entries[i];
-      if (!e.key.empty() && e.key[0] == '\0') continue;  // a slice of a partitioned tensor (§2.8)
+      if (!e.key.empty() && e.key[0] == '\0') continue;  // a slice, read with its tensor
       const BundleEntry entry = decode("entry '" + e.key + "'", [&] { return decodeEntry(e.value); });
       const auto dtype = dtypeOf(entry.dtype);
       if (!dtype) {
@@ -108,10 +115,15 @@ class BundleReader {
       }
       TensorInfo info = describe(e.key, entry, *dtype);
       if (!entry.slices.empty()) {
-        ++sliced;  // listed with its full shape; its bytes live in slice entries
-        continue;
+        ++sliced;
+        if (!storeRowSlices(info, entry, sliceValues, header.numShards)) {
+          ++unsupported;
+          if (unsupportedExample.empty()) unsupportedExample = e.key + " (partitioned on more than its first dimension)";
+          continue;
+        }
+      } else {
+        store(info, entry, header.numShards);
       }
-      store(info, entry, header.numShards);
       tensors.push_back(std::move(info));
     }
 
@@ -141,7 +153,7 @@ class BundleReader {
     meta.set("index blocks", std::to_string(facts.dataBlocks) + (facts.anySnappy ? " (snappy-compressed)" : " (uncompressed)"));
     if (header.version) meta.set("bundle version", "producer " + std::to_string(header.version->producer));
     if (graphPtr) meta.set("object graph", std::to_string(graph.nodes.size()) + " objects");
-    if (sliced) meta.set("partitioned tensors", std::to_string(sliced) + " (listed in slices; not shown)");
+    if (sliced) meta.set("partitioned tensors", std::to_string(sliced) + " (stored in slices, shown whole)");
     if (unsupported)
       meta.set("skipped entries", std::to_string(unsupported) + " of types Graft does not read, e.g. " + unsupportedExample);
     checkpoint->setFramework("TensorFlow");
@@ -205,6 +217,41 @@ class BundleReader {
       info.byteSize = t.decoded->size();
     }
     info.storageSlot = storage_->add(std::move(t));
+  }
+
+  // A tensor stored as slices along its first dimension (every other dimension whole): its
+  // bytes are the slices' in row order. False for other partitionings (not read yet).
+  bool storeRowSlices(TensorInfo& info, const BundleEntry& entry,
+                      const std::unordered_map<std::string_view, std::string_view>& sliceValues, std::int32_t shards) {
+    if (info.dtype == DType::String || entry.shape.empty()) return false;
+    const std::uint64_t rowBytes = info.elementCount && entry.shape[0] ? info.byteSize / static_cast<std::uint64_t>(entry.shape[0]) : 0;
+    std::vector<std::pair<std::int64_t, StoredRange>> rows;
+    for (const auto& extents : entry.slices) {
+      if (extents.size() != entry.shape.size()) throw fileError(index_, "tensor '" + info.key + "' has a slice of another rank");
+      for (std::size_t d = 1; d < extents.size(); ++d)
+        if (extents[d].start != 0 || (extents[d].length && *extents[d].length != entry.shape[d])) return false;
+      const std::int64_t start = extents[0].start;
+      const std::int64_t length = extents[0].length.value_or(entry.shape[0] - start);
+      const auto it = sliceValues.find(sliceKey(info.key, extents));
+      if (it == sliceValues.end()) throw fileError(index_, "tensor '" + info.key + "' names a slice the index does not hold");
+      const BundleEntry slice = decode("a slice of '" + info.key + "'", [&] { return decodeEntry(it->second); });
+      if (start < 0 || length < 0 || slice.size < 0 || slice.offset < 0 ||
+          static_cast<std::uint64_t>(slice.size) != static_cast<std::uint64_t>(length) * rowBytes)
+        throw fileError(index_, "a slice of tensor '" + info.key + "' has the wrong size");
+      if (slice.shardId < 0 || slice.shardId >= shards) throw fileError(index_, "a slice of tensor '" + info.key + "' names a missing data shard");
+      rows.push_back({start, StoredRange{slice.shardId, static_cast<std::uint64_t>(slice.offset), static_cast<std::uint64_t>(slice.size), unmaskCrc(slice.crc32c)}});
+    }
+    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    StoredTensor t;
+    std::int64_t next = 0;
+    for (const auto& [start, range] : rows) {
+      if (start != next) throw fileError(index_, "the slices of tensor '" + info.key + "' leave a gap or overlap at row " + std::to_string(next));
+      next += rowBytes ? static_cast<std::int64_t>(range.size / rowBytes) : 0;
+      t.rowSlices.push_back(range);
+    }
+    if (rowBytes && next != entry.shape[0]) throw fileError(index_, "the slices of tensor '" + info.key + "' do not cover it");
+    info.storageSlot = storage_->add(std::move(t));
+    return true;
   }
 
   // The first element of a canonical string tensor.

@@ -184,7 +184,7 @@ void TensorBundleWriter::placeTensors(const OutputLayout& layout) {
   if (model) {
     shards_ = std::max(1, model->shards);
     headerValue_ = model->headerValue;
-    if (model->hasSlices) warnings_.push_back("partitioned (sliced) tensors of the original are not written");
+    if (model->hasSlices) warnings_.push_back("partitioned (sliced) variables of the original are written whole");
   } else {
     BundleHeader h;
     h.numShards = 1;

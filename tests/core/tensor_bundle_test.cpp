@@ -11,6 +11,8 @@
 #include "checkpoint_variants.h"
 #include "formats/format_registry.h"
 #include "formats/tensor_bundle/bundle_proto.h"
+#include "formats/tensor_bundle/crc32c.h"
+#include "formats/tensor_bundle/slice_key.h"
 #include "formats/tensor_bundle/table_reader.h"
 #include "formats/tensor_bundle/table_writer.h"
 #include "merge/exporter.h"
@@ -301,4 +303,61 @@ TEST(TensorBundleErrors, AbsurdEntriesAreRefusedBeforeAnythingIsAllocated) {
   hugeString.dtype = 7;
   hugeString.size = std::int64_t{1} << 40;
   EXPECT_NE(bundle(hugeString).find("implausibly large"), std::string::npos) << bundle(hugeString);
+}
+
+TEST(TensorBundlePartitioned, SliceKeysAreEncodedLikeTensorFlow) {
+  // checkpoint-formats.md §2.8: var[0:5, :] -> 00 | 76 61 72 00 01 | 01 02 | 80 85 | 80 7F
+  const std::string want("\x00" "var" "\x00\x01" "\x01\x02" "\x80\x85" "\x80\x7f", 12);
+  EXPECT_EQ(tfbundle::sliceKey("var", {{0, 5}, {0, std::nullopt}}), want);
+  EXPECT_EQ(tfbundle::signedNumIncreasing(0), std::string("\x80", 1));
+  EXPECT_EQ(tfbundle::signedNumIncreasing(-64), std::string("\x40", 1));
+  EXPECT_EQ(tfbundle::signedNumIncreasing(64), std::string("\xc0\x40", 2));  // two bytes from 64 on
+  EXPECT_EQ(tfbundle::signedNumIncreasing(-65), std::string("\x3f\xbf", 2));
+}
+
+TEST(TensorBundlePartitioned, ARowPartitionedVariableIsListedWholeAndReadsInRowOrder) {
+  TempDir tmp;
+  // emb (5, 2) float32 saved as rows [3:5] then rows [0:3], in two data shards.
+  const std::vector<float> rows03 = {0, 1, 2, 3, 4, 5}, rows35 = {6, 7, 8, 9};
+  auto bytesOf = [](const std::vector<float>& v) { return std::string(reinterpret_cast<const char*>(v.data()), v.size() * 4); };
+  auto crcOf = [](const std::string& b) { return tfbundle::maskCrc(tfbundle::crc32c(std::as_bytes(std::span(b.data(), b.size())))); };
+  test::writeFile(tmp / "p.data-00000-of-00002", bytesOf(rows35));
+  test::writeFile(tmp / "p.data-00001-of-00002", bytesOf(rows03));
+  tfbundle::BundleHeader h;
+  h.numShards = 2;
+  tfbundle::BundleEntry full;
+  full.dtype = 1;
+  full.shape = {5, 2};
+  full.slices = {{{3, 2}, {0, std::nullopt}}, {{0, 3}, {0, std::nullopt}}};
+  tfbundle::BundleEntry low;  // rows [0:3]
+  low.dtype = 1;
+  low.shape = {3, 2};
+  low.shardId = 1;
+  low.size = 24;
+  low.crc32c = crcOf(bytesOf(rows03));
+  tfbundle::BundleEntry high;  // rows [3:5]
+  high.dtype = 1;
+  high.shape = {2, 2};
+  high.size = 16;
+  high.crc32c = crcOf(bytesOf(rows35));
+  std::vector<tfbundle::TableEntry> table = {{"", tfbundle::encodeHeader(h)},
+                                             {tfbundle::sliceKey("emb", full.slices[1]), tfbundle::encodeEntry(low)},
+                                             {tfbundle::sliceKey("emb", full.slices[0]), tfbundle::encodeEntry(high)},
+                                             {"emb", tfbundle::encodeEntry(full)}};
+  std::sort(table.begin() + 1, table.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
+  test::writeFile(tmp / "p.index", tfbundle::buildTable(table));
+
+  const auto c = FormatRegistry::builtin().open(tmp / "p.index");
+  ASSERT_EQ(c->variables().size(), 1u);
+  const Node* emb = c->findByKey("emb");
+  ASSERT_NE(emb, nullptr);
+  EXPECT_EQ(emb->tensor()->shape, (Shape{5, 2}));
+  EXPECT_EQ(floats(tensorBytes(*c, "emb")), (std::vector<float>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
+  EXPECT_NE(c->metadata().get("partitioned tensors").find("1"), std::string::npos);
+  // Rewritten, it is an ordinary (whole) variable with the same bytes.
+  const ExportReport r = identity(*c, tmp / "whole");
+  ASSERT_FALSE(r.warnings.empty());
+  const auto whole = FormatRegistry::builtin().open(r.output);
+  EXPECT_EQ(floats(tensorBytes(*whole, "emb")), (std::vector<float>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
+  EXPECT_TRUE(whole->metadata().get("partitioned tensors").empty());
 }

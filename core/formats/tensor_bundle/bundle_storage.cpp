@@ -1,5 +1,6 @@
 #include "formats/tensor_bundle/bundle_storage.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "formats/tensor_bundle/crc32c.h"
@@ -23,7 +24,7 @@ class MemoryStream final : public TensorStream {
 
 class ShardStream final : public TensorStream {
  public:
-  ShardStream(std::shared_ptr<const ReadOnlyFile> file, const StoredTensor& t, std::string key)
+  ShardStream(std::shared_ptr<const ReadOnlyFile> file, const StoredRange& t, std::string key)
       : file_(std::move(file)), offset_(t.offset), size_(t.size), crc_(t.crc), key_(std::move(key)) {}
 
   std::uint64_t size() const override { return size_; }
@@ -69,6 +70,32 @@ class ShardStream final : public TensorStream {
   bool verified_ = false;
 };
 
+// A row-partitioned tensor: its slices one after another, each checked like a whole tensor.
+class RowSlicesStream final : public TensorStream {
+ public:
+  RowSlicesStream(std::vector<std::unique_ptr<TensorStream>> parts) : parts_(std::move(parts)) {
+    for (const auto& p : parts_) starts_.push_back(size_), size_ += p->size();
+  }
+  std::uint64_t size() const override { return size_; }
+  void read(std::uint64_t offset, std::span<std::byte> out) override {
+    if (offset + out.size() > size_) throw Error("read beyond a partitioned tensor");
+    std::size_t i = static_cast<std::size_t>(std::upper_bound(starts_.begin(), starts_.end(), offset) - starts_.begin()) - 1;
+    while (!out.empty()) {
+      const std::uint64_t within = offset - starts_[i];
+      const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(out.size(), parts_[i]->size() - within));
+      parts_[i]->read(within, out.first(n));
+      out = out.subspan(n);
+      offset += n;
+      ++i;
+    }
+  }
+
+ private:
+  std::vector<std::unique_ptr<TensorStream>> parts_;
+  std::vector<std::uint64_t> starts_;
+  std::uint64_t size_ = 0;
+};
+
 }  // namespace
 
 std::shared_ptr<const ReadOnlyFile> BundleStorage::shard(std::int32_t id) const {
@@ -89,10 +116,16 @@ std::unique_ptr<TensorStream> BundleStorage::open(const TensorInfo& tensor) cons
   if (tensor.storageSlot >= tensors_.size()) throw Error("no tensor '" + tensor.key + "' in this checkpoint");
   const StoredTensor* t = &tensors_[static_cast<std::size_t>(tensor.storageSlot)];
   if (t->decoded) return std::make_unique<MemoryStream>(t->decoded);
-  auto file = shard(t->shard);
-  if (t->offset > file->size() || t->size > file->size() - t->offset)
-    throw fileError(file->path(), "tensor '" + tensor.key + "' lies beyond the end of the data file (truncated?)");
-  return std::make_unique<ShardStream>(std::move(file), *t, tensor.key);
+  auto rangeStream = [&](const StoredRange& r) -> std::unique_ptr<TensorStream> {
+    auto file = shard(r.shard);
+    if (r.offset > file->size() || r.size > file->size() - r.offset)
+      throw fileError(file->path(), "tensor '" + tensor.key + "' lies beyond the end of the data file (truncated?)");
+    return std::make_unique<ShardStream>(std::move(file), r, tensor.key);
+  };
+  if (t->rowSlices.empty()) return rangeStream(*t);
+  std::vector<std::unique_ptr<TensorStream>> parts;
+  for (const auto& r : t->rowSlices) parts.push_back(rangeStream(r));
+  return std::make_unique<RowSlicesStream>(std::move(parts));
 }
 
 }  // namespace graft::tfbundle

@@ -17,12 +17,18 @@
 
 namespace graft::tfbundle {
 
-struct StoredTensor {
+struct StoredRange {
   std::int32_t shard = 0;
   std::uint64_t offset = 0;
   std::uint64_t size = 0;
   std::uint32_t crc = 0;  // unmasked CRC32C of the stored bytes
+};
+
+struct StoredTensor : StoredRange {
   std::shared_ptr<const std::string> decoded;  // string tensors: the canonical bytes
+  // A tensor partitioned along its first dimension: its slices' ranges in row order, which
+  // concatenated are its bytes (§2.8).
+  std::vector<StoredRange> rowSlices;
 };
 
 class BundleStorage final : public TensorStorage {
