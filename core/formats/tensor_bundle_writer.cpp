@@ -85,6 +85,20 @@ std::optional<ModelBundle> readModelBundle(const Checkpoint* model) {
   return m;
 }
 
+void writeAll(const fs::path& file, int fd, std::span<const std::byte> bytes, std::uint64_t offset) {
+  for (std::size_t done = 0; done < bytes.size();) {
+    const ssize_t n = ::pwrite(fd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(offset + done));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw fileError(file, std::string("write failed: ") + std::strerror(errno));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+}
+void writeAll(const fs::path& file, int fd, std::string_view bytes, std::uint64_t offset) {
+  writeAll(file, fd, std::as_bytes(std::span<const char>(bytes.data(), bytes.size())), offset);
+}
+
 // CRC-32C of bytes already in the output file (a kernel-side copy from a file that records
 // none), read back from the page cache in bounded chunks.
 std::uint32_t crcOfRange(const fs::path& file, int fd, std::uint64_t offset, std::uint64_t size) {
@@ -111,15 +125,7 @@ class ShardSink final : public TensorSink {
       slot_.written += bytes.size();
       return;
     }
-    const auto at = static_cast<std::uint64_t>(slot_.entry.offset) + slot_.written;
-    for (std::size_t done = 0; done < bytes.size();) {
-      const ssize_t n = ::pwrite(fd_, bytes.data() + done, bytes.size() - done, static_cast<off_t>(at + done));
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        throw fileError(file_, std::string("write failed: ") + std::strerror(errno));
-      }
-      done += static_cast<std::size_t>(n);
-    }
+    writeAll(file_, fd_, bytes, static_cast<std::uint64_t>(slot_.entry.offset) + slot_.written);
     slot_.crc = crc32cExtend(slot_.crc, bytes);
     slot_.written += bytes.size();
   }
@@ -143,17 +149,6 @@ class ShardSink final : public TensorSink {
   int fd_;
   TensorBundleWriter::Slot& slot_;
 };
-
-void writeAll(const fs::path& file, int fd, std::string_view bytes, std::uint64_t offset) {
-  for (std::size_t done = 0; done < bytes.size();) {
-    const ssize_t n = ::pwrite(fd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(offset + done));
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw fileError(file, std::string("write failed: ") + std::strerror(errno));
-    }
-    done += static_cast<std::size_t>(n);
-  }
-}
 
 }  // namespace
 

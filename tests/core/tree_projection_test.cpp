@@ -4,21 +4,14 @@
 #include <gtest/gtest.h>
 
 #include "checkpoint/tree_builder.h"
+#include "checkpoint_variants.h"
 #include "checkpoint/tree_projection.h"
 
 using namespace graft;
 
 namespace {
 
-TensorInfo scalar(std::string key) {
-  TensorInfo t;
-  t.key = std::move(key);
-  t.dtype = DType::Float32;
-  t.shape = Shape({1});
-  t.elementCount = 1;
-  t.byteSize = 4;
-  return t;
-}
+TensorInfo scalar(std::string key) { return test::scalarTensor(std::move(key)); }
 
 struct Tree {
   TreeBuilder b;

@@ -7,6 +7,16 @@
 
 namespace graft::test {
 
+TensorInfo scalarTensor(std::string key) {
+  TensorInfo t;
+  t.key = std::move(key);
+  t.dtype = DType::Float32;
+  t.shape = Shape({1});
+  t.elementCount = 1;
+  t.byteSize = 4;
+  return t;
+}
+
 Operation dropOp(const std::string& target) {
   Operation op;
   op.kind = OperationKind::Drop;

@@ -23,6 +23,9 @@ Operation dropOp(const std::string& target);
 Operation addOp(const std::string& source, std::vector<Transform> transforms, const std::string& target = {});
 Operation renameOp(const std::string& target, const std::string& newName);
 
+// A float32 scalar's TensorInfo under `key`, for trees built by hand.
+TensorInfo scalarTensor(std::string key);
+
 // A tensor's bytes as the checkpoint streams them.
 std::vector<std::byte> tensorBytes(const Checkpoint& c, const std::string& key);
 

@@ -7,21 +7,14 @@
 
 #include "checkpoint/flat_tree.h"
 #include "checkpoint/tree_builder.h"
+#include "checkpoint_variants.h"
 #include "panes/regex_path_matcher.h"
 
 using namespace graft;
 
 namespace {
 
-TensorInfo scalar(std::string key) {
-  TensorInfo t;
-  t.key = std::move(key);
-  t.dtype = DType::Float32;
-  t.shape = Shape({1});
-  t.elementCount = 1;
-  t.byteSize = 4;
-  return t;
-}
+TensorInfo scalar(std::string key) { return test::scalarTensor(std::move(key)); }
 
 std::vector<std::uint8_t> oneByOne(const QRegularExpression& re, const FlatTree& tree) {
   std::vector<std::uint8_t> out(tree.size(), 0);
