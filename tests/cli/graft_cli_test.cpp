@@ -142,3 +142,19 @@ TEST(GraftCli, DamagedTensorFlowIndexGivesOneLineError) {
   test::writeFile(tmp / "model.index", index);
   expectOneLineError(cli({"ls", (tmp / "model.index").string()}), tmp / "model.index", "checksum mismatch");
 }
+
+TEST(GraftCli, StatsDiffAndMatchTakeTensorFlowCheckpoints) {
+  GRAFT_REAL_DATA_OR_SKIP(real);
+  const fs::path gan = real / "tf2-checkpoint/vince_gan_ckpt-1/ckpt-1.index";
+  const auto stats = cli({"stats", "--json", gan.string(), "generator/layer_with_weights-0/kernel"});
+  ASSERT_EQ(stats.exitCode, 0) << stats.err;
+  EXPECT_FALSE(nlohmann::json::parse(stats.out).empty());
+  EXPECT_NE(stats.out.find("generator/layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE"), std::string::npos) << stats.out;
+  EXPECT_NE(stats.out.find("700"), std::string::npos) << stats.out;
+  const auto diff = cli({"diff", gan.string(), gan.string()});
+  ASSERT_EQ(diff.exitCode, 0) << diff.err;
+  EXPECT_NE(diff.out.find("same shape and dtype: 66"), std::string::npos) << diff.out;
+  const auto match = cli({"match", gan.string(), gan.string(), "--strategy", "name"});
+  ASSERT_EQ(match.exitCode, 0) << match.err;
+  EXPECT_NE(match.out.find("generator/layer_with_weights-0/kernel"), std::string::npos) << match.out;
+}

@@ -96,6 +96,12 @@ TEST(TensorBundleGolden, OpensFromThePrefixADataShardTheFolderAndASavedModel) {
   EXPECT_TRUE(matchesGolden(real, estimator, real / "tf1-checkpoint/leyankoh_estimator_linear/checkpoint"));
   const fs::path saved = "tf2-checkpoint/rust_regression_savedmodel/variables.index";
   EXPECT_TRUE(matchesGolden(real, saved, real / "tf2-checkpoint/rust_regression_savedmodel"));
+  // A SavedModel folder: its variables live in variables/variables.*.
+  test::TempDir model;
+  fs::create_directories(model / "variables");
+  for (const auto& e : fs::directory_iterator(real / "tf2-checkpoint/serving_half_plus_two_tf2_cpu"))
+    fs::copy_file(e.path(), model.path() / "variables" / e.path().filename());
+  EXPECT_TRUE(matchesGolden(real, "tf2-checkpoint/serving_half_plus_two_tf2_cpu/variables.index", model.path()));
 }
 
 TEST(Listing, TextWrittenDirectlyIsTheJsonListing) {
