@@ -35,6 +35,10 @@ Checkpoint::Checkpoint(std::string formatId, std::filesystem::path path, std::un
       root_(std::move(root)),
       storage_(std::move(storage)) {
   root_->computeTotals();
+  std::size_t count = 0;
+  forEachVariable(*root_, [&count](const Node&) { ++count; });
+  variables_.reserve(count);
+  byKey_.reserve(count);  // no rehash while 100,000 keys go in
   forEachVariable(*root_, [this](const Node& v) {
     variables_.push_back(&v);
     byKey_.emplace(v.tensor()->key, &v);

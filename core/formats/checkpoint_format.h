@@ -36,6 +36,13 @@ class CheckpointFormat {
   virtual std::unique_ptr<Checkpoint> open(const std::filesystem::path& path) const = 0;
   // Opens the file sniff() just looked at, reusing what the sniff kept in the probe.
   virtual std::unique_ptr<Checkpoint> open(const FileProbe& probe) const { return open(probe.path()); }
+  // The native key this format gives a variable at tree path `path` when the checkpoint comes
+  // from another format (Keras 2 "dense/kernel:0" -> TF "dense/kernel"); nullopt keeps the
+  // other format's key.
+  virtual std::optional<std::string> keyForForeignPath(const std::string& path) const {
+    (void)path;
+    return std::nullopt;
+  }
   // The main file an export to `requested` writes (TF: "out" -> "out.index").
   virtual std::filesystem::path outputFile(const std::filesystem::path& requested) const { return requested; }
   // A writer when capabilities() include Write, else nullptr.

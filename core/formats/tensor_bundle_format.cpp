@@ -4,6 +4,7 @@
 #include <array>
 #include <unordered_map>
 
+#include "checkpoint/tree_builder.h"
 #include "formats/tensor_bundle/bundle_paths.h"
 #include "formats/tensor_bundle/bundle_proto.h"
 #include "formats/tensor_bundle/bundle_storage.h"
@@ -107,7 +108,7 @@ class BundleReader {
     for (std::size_t i = 1; i < entries.size(); ++i) {
       const TableEntry& e = entries[i];
       if (!e.key.empty() && e.key[0] == '\0') continue;  // a slice, read with its tensor
-      const BundleEntry entry = decode("entry '" + e.key + "'", [&] { return decodeEntry(e.value); });
+      BundleEntry entry = decode("entry '" + e.key + "'", [&] { return decodeEntry(e.value); });
       const auto dtype = dtypeOf(entry.dtype);
       if (!dtype) {
         if (unsupported++ == 0) unsupportedExample = e.key + " (" + tfTypeName(entry.dtype) + ")";
@@ -136,7 +137,7 @@ class BundleReader {
       }
     auto root = [&] {
       try {
-        return buildBundleTree(tensors, graphPtr);
+        return buildBundleTree(std::move(tensors), graphPtr);
       } catch (const Error& e) {
         throw fileError(index_, e.what());
       }
@@ -170,7 +171,8 @@ class BundleReader {
     }
   }
 
-  TensorInfo describe(const std::string& key, const BundleEntry& entry, DType dtype) {
+  // Takes the entry's dims (moved into the TensorInfo's shape).
+  TensorInfo describe(const std::string& key, BundleEntry& entry, DType dtype) {
     TensorInfo info;
     info.key = key;
     info.dtype = dtype;
@@ -180,7 +182,7 @@ class BundleReader {
         throw fileError(index_, "tensor '" + key + "' has an impossible shape");
       count *= static_cast<std::uint64_t>(d);
     }
-    info.shape = Shape(entry.shape);
+    info.shape = Shape(std::move(entry.shape));
     info.elementCount = count;
     info.byteSize = count * dtypeSize(dtype);
     if (entry.offset < 0 || entry.size < 0) throw fileError(index_, "tensor '" + key + "' has a negative offset or size");
@@ -223,15 +225,15 @@ class BundleReader {
   // bytes are the slices' in row order. False for other partitionings (not read yet).
   bool storeRowSlices(TensorInfo& info, const BundleEntry& entry,
                       const std::unordered_map<std::string_view, std::string_view>& sliceValues, std::int32_t shards) {
-    if (info.dtype == DType::String || entry.shape.empty()) return false;
-    const std::uint64_t rowBytes = info.elementCount && entry.shape[0] ? info.byteSize / static_cast<std::uint64_t>(entry.shape[0]) : 0;
+    if (info.dtype == DType::String || info.shape.isScalar()) return false;
+    const std::uint64_t rowBytes = info.elementCount && info.shape[0] ? info.byteSize / static_cast<std::uint64_t>(info.shape[0]) : 0;
     std::vector<std::pair<std::int64_t, StoredRange>> rows;
     for (const auto& extents : entry.slices) {
-      if (extents.size() != entry.shape.size()) throw fileError(index_, "tensor '" + info.key + "' has a slice of another rank");
+      if (extents.size() != info.shape.rank()) throw fileError(index_, "tensor '" + info.key + "' has a slice of another rank");
       for (std::size_t d = 1; d < extents.size(); ++d)
-        if (extents[d].start != 0 || (extents[d].length && *extents[d].length != entry.shape[d])) return false;
+        if (extents[d].start != 0 || (extents[d].length && *extents[d].length != info.shape[d])) return false;
       const std::int64_t start = extents[0].start;
-      const std::int64_t length = extents[0].length.value_or(entry.shape[0] - start);
+      const std::int64_t length = extents[0].length.value_or(info.shape[0] - start);
       const auto it = sliceValues.find(sliceKey(info.key, extents));
       if (it == sliceValues.end()) throw fileError(index_, "tensor '" + info.key + "' names a slice the index does not hold");
       const BundleEntry slice = decode("a slice of '" + info.key + "'", [&] { return decodeEntry(it->second); });
@@ -249,7 +251,7 @@ class BundleReader {
       next += rowBytes ? static_cast<std::int64_t>(range.size / rowBytes) : 0;
       t.rowSlices.push_back(range);
     }
-    if (rowBytes && next != entry.shape[0]) throw fileError(index_, "the slices of tensor '" + info.key + "' do not cover it");
+    if (rowBytes && next != info.shape[0]) throw fileError(index_, "the slices of tensor '" + info.key + "' do not cover it");
     info.storageSlot = storage_->add(std::move(t));
     return true;
   }
@@ -282,6 +284,18 @@ std::optional<fs::path> TensorBundleFormat::resolve(const fs::path& path) const 
 
 fs::path TensorBundleFormat::outputFile(const fs::path& requested) const {
   return requested.extension() == ".index" ? requested : fs::path(requested.string() + ".index");
+}
+
+// TF1 names (§2.9): the scopes of the tree path, without Keras' ":0" output index.
+std::optional<std::string> TensorBundleFormat::keyForForeignPath(const std::string& path) const {
+  std::string key;
+  for (std::string part : splitPath(path)) {
+    if (const auto colon = part.rfind(':'); colon != std::string::npos && colon + 1 < part.size() &&
+                                            part.find_first_not_of("0123456789", colon + 1) == std::string::npos)
+      part.erase(colon);
+    if (!part.empty()) key += (key.empty() ? "" : "/") + part;
+  }
+  return key.empty() ? std::nullopt : std::optional<std::string>(key);
 }
 
 std::unique_ptr<CheckpointWriter> TensorBundleFormat::createWriter() const { return std::make_unique<TensorBundleWriter>(); }

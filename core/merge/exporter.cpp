@@ -115,9 +115,12 @@ class Exporter {
     layout.model = &target_;
     layout.layers = resultLayers(target_, items_, evaluation_);
     layout.keepModelConfig = modelUnchanged(evaluation_);
+    const bool foreign = format->id() != target_.formatId();  // e.g. a Keras 2 file written as a TF checkpoint
     for (const auto& item : items_) {
       OutputTensor t;
       t.key = item.slot->outputKey;
+      if (foreign)
+        if (auto key = format->keyForForeignPath(item.slot->path)) t.key = std::move(*key);
       t.dtype = item.slot->dtype;
       t.shape = item.slot->shape;
       // A string tensor's size is that of its source bytes (per element: uint64 length, bytes).

@@ -361,3 +361,22 @@ TEST(TensorBundlePartitioned, ARowPartitionedVariableIsListedWholeAndReadsInRowO
   EXPECT_EQ(floats(tensorBytes(*whole, "emb")), (std::vector<float>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
   EXPECT_TRUE(whole->metadata().get("partitioned tensors").empty());
 }
+
+TEST(TensorBundleWriter, AKeras2FileConvertsToATf1NameBasedCheckpoint) {
+  TempDir tmp;
+  MemoryCheckpointBuilder b("keras2-h5");
+  b.layer("conv2d", "Conv2D").variable("kernel:0", Shape{1, 1, 1, 2}, {1, 2}).variable("bias:0", Shape{2}, {3, 4});
+  b.layer("dense", "Dense").variable("kernel:0", Shape{2, 1}, {5, 6});
+  b.setFormatAttribute("layout", "weights");
+  const auto keras = b.build("memory");
+  const ExportReport r = identity(*keras, tmp / "tf", FormatRegistry::builtin().find("tf-bundle"));
+  const auto tf = FormatRegistry::builtin().open(r.output);
+  // TF1 Saver names: the scopes without Keras' ":0" (checkpoint-formats.md §2.9).
+  std::vector<std::string> keys;
+  for (const Node* v : tf->variables()) keys.push_back(v->tensor()->key);
+  std::sort(keys.begin(), keys.end());
+  EXPECT_EQ(keys, (std::vector<std::string>{"conv2d/bias", "conv2d/kernel", "dense/kernel"}));
+  EXPECT_EQ(floats(tensorBytes(*tf, "conv2d/kernel")), (std::vector<float>{1, 2}));
+  EXPECT_EQ(floats(tensorBytes(*tf, "dense/kernel")), (std::vector<float>{5, 6}));
+  EXPECT_EQ(tf->findNode("conv2d")->kind(), NodeKind::Layer);
+}

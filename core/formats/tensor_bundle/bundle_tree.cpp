@@ -25,7 +25,7 @@ struct Placement {
   std::string owned;      // the path when it is not the tensor's key itself
   std::string_view path;  // components joined by '/'; the last one is the variable's name
   NodeRole role = NodeRole::Weights;
-  const TensorInfo* tensor = nullptr;
+  TensorInfo* tensor = nullptr;
 };
 
 std::string joined(const Components& parts) {
@@ -103,9 +103,9 @@ bool isTf1OptimizerName(std::string_view path) {
 
 class TreeAssembler {
  public:
-  explicit TreeAssembler(const std::vector<TensorInfo>& tensors) {
+  explicit TreeAssembler(std::vector<TensorInfo>& tensors) {
     byKey_.reserve(tensors.size());
-    for (const auto& t : tensors) byKey_.emplace(t.key, &t);
+    for (auto& t : tensors) byKey_.emplace(t.key, &t);
     base_ = tensors.data();
     placements_.reserve(tensors.size());
     placed_.assign(tensors.size(), false);
@@ -158,8 +158,8 @@ class TreeAssembler {
   }
 
   // Every key the graph did not place, by its name.
-  void fromKeys(const std::vector<TensorInfo>& tensors) {
-    for (const auto& t : tensors) {
+  void fromKeys(std::vector<TensorInfo>& tensors) {
+    for (auto& t : tensors) {
       if (placed_[static_cast<std::size_t>(&t - base_)]) continue;
       const std::string& key = t.key;
       if (key == kGraphKey || key == "global_step") {
@@ -225,6 +225,8 @@ class TreeAssembler {
         layers.insert(p.path.substr(0, cut));
     TreeBuilder builder;
     builder.reserve(placements_.size() + layers.size());
+    std::vector<std::pair<Node*, TensorInfo*>> variables;
+    variables.reserve(placements_.size());
     // The previous path's nodes: sorted keys share prefixes, so most components are found here
     // instead of in the builder's index (100,000 variables open in a fraction of a second).
     std::vector<std::pair<std::string_view, Node*>> chain;
@@ -253,11 +255,13 @@ class TreeAssembler {
       chain.resize(depth);
       if (at->isVariable()) throw Error("'" + p.tensor->key + "' lies inside another variable");
       try {
-        builder.variable(*at, std::string(leaf), *p.tensor, p.role);
+        // The tensor's facts go in after the loop: its key may still be some path's text here.
+        variables.emplace_back(&builder.variable(*at, std::string(leaf), TensorInfo{}, p.role), p.tensor);
       } catch (const Error&) {
         throw Error("two tensors at one place in the tree: '" + p.tensor->key + "'");
       }
     }
+    for (auto& [node, tensor] : variables) node->setTensor(std::move(*tensor));
     return builder.take();
   }
 
@@ -266,17 +270,17 @@ class TreeAssembler {
   void place(const std::string& key, const Components& path, NodeRole role) {
     if (const auto it = byKey_.find(key); it != byKey_.end()) place(*it->second, joined(path), role);
   }
-  void place(const TensorInfo& t, const Components& path, NodeRole role) { place(t, joined(path), role); }
-  void place(const TensorInfo& t, std::string path, NodeRole role) {
+  void place(TensorInfo& t, const Components& path, NodeRole role) { place(t, joined(path), role); }
+  void place(TensorInfo& t, std::string path, NodeRole role) {
     if (!claim(t, path)) return;
     // placements_ was reserved for every tensor: it never reallocates, so the view stays valid.
     Placement& p = placements_.emplace_back(Placement{std::move(path), {}, role, &t});
     p.path = p.owned;
   }
-  void placeAtKey(const TensorInfo& t, NodeRole role) {
+  void placeAtKey(TensorInfo& t, NodeRole role) {
     if (claim(t, t.key)) placements_.push_back({{}, t.key, role, &t});
   }
-  bool claim(const TensorInfo& t, std::string_view path) {
+  bool claim(TensorInfo& t, std::string_view path) {
     const auto i = static_cast<std::size_t>(&t - base_);
     if (path.empty() || placed_[i]) return false;  // already placed
     placed_[i] = true;
@@ -284,15 +288,15 @@ class TreeAssembler {
   }
 
   std::pmr::monotonic_buffer_resource arena_;  // the look-up tables go at once, without per-entry frees
-  std::pmr::unordered_map<std::string_view, const TensorInfo*> byKey_{&arena_};
-  const TensorInfo* base_ = nullptr;
+  std::pmr::unordered_map<std::string_view, TensorInfo*> byKey_{&arena_};
+  TensorInfo* base_ = nullptr;
   std::vector<bool> placed_;  // by position in the tensors
   std::vector<Placement> placements_;
 };
 
 }  // namespace
 
-std::unique_ptr<Node> buildBundleTree(const std::vector<TensorInfo>& tensors, const TrackableObjectGraph* graph) {
+std::unique_ptr<Node> buildBundleTree(std::vector<TensorInfo>&& tensors, const TrackableObjectGraph* graph) {
   TreeAssembler assembler(tensors);
   if (graph) assembler.fromGraph(*graph);
   assembler.fromKeys(tensors);

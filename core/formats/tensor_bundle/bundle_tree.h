@@ -15,7 +15,8 @@
 
 namespace graft::tfbundle {
 
-// `tensors` in index order; `graph` may be null. Throws graft::Error on duplicate places.
-std::unique_ptr<Node> buildBundleTree(const std::vector<TensorInfo>& tensors, const TrackableObjectGraph* graph);
+// `tensors` in index order, moved into the tree's variables (no key or shape is copied);
+// `graph` may be null. Throws graft::Error on duplicate places.
+std::unique_ptr<Node> buildBundleTree(std::vector<TensorInfo>&& tensors, const TrackableObjectGraph* graph);
 
 }  // namespace graft::tfbundle
