@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <iostream>
 
 #include "checkpoint/listing.h"
 #include "checkpoint/memory_checkpoint.h"
@@ -13,6 +14,7 @@
 #include "formats/tensor_bundle/bundle_proto.h"
 #include "formats/tensor_bundle/crc32c.h"
 #include "formats/tensor_bundle/slice_key.h"
+#include "formats/tensor_bundle/string_tensor.h"
 #include "formats/tensor_bundle/table_reader.h"
 #include "formats/tensor_bundle/table_writer.h"
 #include "merge/exporter.h"
@@ -379,4 +381,65 @@ TEST(TensorBundleWriter, AKeras2FileConvertsToATf1NameBasedCheckpoint) {
   EXPECT_EQ(floats(tensorBytes(*tf, "conv2d/kernel")), (std::vector<float>{1, 2}));
   EXPECT_EQ(floats(tensorBytes(*tf, "dense/kernel")), (std::vector<float>{5, 6}));
   EXPECT_EQ(tf->findNode("conv2d")->kind(), NodeKind::Layer);
+}
+
+TEST(TensorBundleErrors, MutatedObjectGraphsNeverCrash) {
+  GRAFT_REAL_DATA_OR_SKIP(real);
+  // The GAN's object graph, mutated byte by byte and stored with valid checksums, so that the
+  // graph decoder and the tree built from it see the damage: each open either works or throws
+  // graft::Error, never crashes or hangs.
+  const auto gan = FormatRegistry::builtin().open(real / kGan);
+  const auto canonical = tensorBytes(*gan, "_CHECKPOINTABLE_OBJECT_GRAPH");
+  const std::string graph(reinterpret_cast<const char*>(canonical.data()) + 8, canonical.size() - 8);
+  TempDir tmp;
+  std::uint64_t seed = 88172645463325252ull;
+  auto next = [&seed] {
+    seed ^= seed << 13;
+    seed ^= seed >> 7;
+    seed ^= seed << 17;
+    return seed;
+  };
+  int opened = 0, refused = 0;
+  for (int round = 0; round < 300; ++round) {
+    std::string mutated = graph;
+    for (int k = 0, n = 1 + static_cast<int>(next() % 4); k < n; ++k)
+      mutated[next() % mutated.size()] = static_cast<char>(next() & 0xff);
+    const auto region = tfbundle::encodeStringTensor({mutated});
+    tfbundle::BundleHeader h;
+    h.numShards = 1;
+    std::vector<tfbundle::TableEntry> table = {{"", tfbundle::encodeHeader(h)}};
+    tfbundle::BundleEntry g;
+    g.dtype = 7;
+    g.size = static_cast<std::int64_t>(region.region.size());
+    g.crc32c = region.entryCrcMasked;
+    table.push_back({"_CHECKPOINTABLE_OBJECT_GRAPH", tfbundle::encodeEntry(g)});
+    // Every other tensor of the GAN, with its bytes after the graph.
+    std::string data = region.region;
+    std::vector<std::pair<std::string, tfbundle::BundleEntry>> rest;
+    for (const Node* v : gan->variables()) {
+      if (v->tensor()->dtype == DType::String) continue;
+      const auto bytes = tensorBytes(*gan, v->tensor()->key);
+      tfbundle::BundleEntry e;
+      e.dtype = v->tensor()->dtype == DType::Int64 ? 9 : 1;
+      e.shape = v->tensor()->shape.dims();
+      e.offset = static_cast<std::int64_t>(data.size());
+      e.size = static_cast<std::int64_t>(bytes.size());
+      e.crc32c = tfbundle::maskCrc(tfbundle::crc32c(bytes));
+      data.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+      table.push_back({v->tensor()->key, tfbundle::encodeEntry(e)});
+    }
+    std::sort(table.begin() + 1, table.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
+    test::writeFile(tmp / "m.index", tfbundle::buildTable(table));
+    test::writeFile(tmp / "m.data-00000-of-00001", data);
+    try {
+      const auto c = FormatRegistry::builtin().open(tmp / "m.index");
+      ++opened;
+      EXPECT_EQ(c->variables().size(), gan->variables().size());  // every tensor still has a place
+    } catch (const Error& e) {
+      ++refused;
+      EXPECT_NE(std::string(e.what()).find("m.index"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_EQ(opened + refused, 300);
+  std::cout << "mutated object graphs: " << opened << " opened, " << refused << " refused\n";
 }
