@@ -10,6 +10,7 @@
 
 #include "checkpoint/tree_builder.h"
 #include "io/error.h"
+#include "io/write_at.h"
 #include "io/hdf5/hdf5_attributes.h"
 
 namespace graft {
@@ -149,16 +150,8 @@ class RawSink final : public TensorSink {
   void write(std::span<const std::byte> bytes) override {
     if (skipped_) return;  // a tensor the format has no place for (a warning says so)
     if (bytes.size() > size_ - written_) throw fileError(path_, "more bytes than the tensor holds");
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-      const ssize_t n = ::pwrite(fd_, bytes.data() + done, bytes.size() - done, static_cast<off_t>(*offset_ + written_ + done));
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        throw fileError(path_, std::string("write failed: ") + std::strerror(errno));
-      }
-      done += static_cast<std::size_t>(n);
-    }
-    written_ += done;
+    writeAt(path_, fd_, bytes, *offset_ + written_);
+    written_ += bytes.size();
   }
   std::optional<FileExtent> extent() const override {
     if (!offset_ || skipped_) return std::nullopt;

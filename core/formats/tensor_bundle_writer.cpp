@@ -18,6 +18,7 @@
 #include "formats/tensor_bundle/table_writer.h"
 #include "formats/tensor_bundle/wire.h"
 #include "io/error.h"
+#include "io/write_at.h"
 
 namespace graft {
 namespace {
@@ -85,20 +86,6 @@ std::optional<ModelBundle> readModelBundle(const Checkpoint* model) {
   return m;
 }
 
-void writeAll(const fs::path& file, int fd, std::span<const std::byte> bytes, std::uint64_t offset) {
-  for (std::size_t done = 0; done < bytes.size();) {
-    const ssize_t n = ::pwrite(fd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(offset + done));
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw fileError(file, std::string("write failed: ") + std::strerror(errno));
-    }
-    done += static_cast<std::size_t>(n);
-  }
-}
-void writeAll(const fs::path& file, int fd, std::string_view bytes, std::uint64_t offset) {
-  writeAll(file, fd, std::as_bytes(std::span<const char>(bytes.data(), bytes.size())), offset);
-}
-
 // CRC-32C of bytes already in the output file (a kernel-side copy from a file that records
 // none), read back from the page cache in bounded chunks.
 std::uint32_t crcOfRange(const fs::path& file, int fd, std::uint64_t offset, std::uint64_t size) {
@@ -125,7 +112,7 @@ class ShardSink final : public TensorSink {
       slot_.written += bytes.size();
       return;
     }
-    writeAll(file_, fd_, bytes, static_cast<std::uint64_t>(slot_.entry.offset) + slot_.written);
+    writeAt(file_, fd_, bytes, static_cast<std::uint64_t>(slot_.entry.offset) + slot_.written);
     slot_.crc = crc32cExtend(slot_.crc, bytes);
     slot_.written += bytes.size();
   }
@@ -305,7 +292,7 @@ void TensorBundleWriter::finish() {
   for (Slot& s : slots_) {
     const auto shard = static_cast<std::size_t>(s.entry.shardId);
     if (!s.fixedRegion.empty()) {
-      writeAll(shardFiles_[shard], fds_[shard], s.fixedRegion, static_cast<std::uint64_t>(s.entry.offset));
+      writeAt(shardFiles_[shard], fds_[shard], s.fixedRegion, static_cast<std::uint64_t>(s.entry.offset));
       s.entry.size = static_cast<std::int64_t>(s.fixedRegion.size());
       s.entry.crc32c = maskCrc(s.crc);
     } else {
@@ -324,7 +311,7 @@ void TensorBundleWriter::finish() {
   const int fd = ::open(index_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) throw fileError(index_, std::string("cannot create: ") + std::strerror(errno));
   try {
-    writeAll(index_, fd, table, 0);
+    writeAt(index_, fd, table, 0);
   } catch (...) {
     ::close(fd);
     throw;

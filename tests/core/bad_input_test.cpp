@@ -52,7 +52,7 @@ TEST(BadInput, Directory) {
 TEST(BadInput, NonHdf5BytesNamedH5) {
   test::TempDir dir;
   test::writeFile(dir / "text.h5", "this is not a checkpoint, just text\n");
-  expectNamesFileAnd(dir / "text.h5", "not a checkpoint Graft can read (it reads Keras 2 HDF5, TensorFlow checkpoint)");
+  expectNamesFileAnd(dir / "text.h5", "not a checkpoint Graft can read (it reads Keras 2 HDF5, TensorFlow checkpoint, safetensors)");
 }
 
 TEST(BadInput, Hdf5ThatIsNotKeras) {

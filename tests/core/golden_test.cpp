@@ -8,9 +8,11 @@
 
 #include "checkpoint/listing.h"
 #include "formats/format_registry.h"
+#include "golden_listing.h"
 #include "test_support.h"
 
 using namespace graft;
+using graft::test::matchesGolden;
 namespace fs = std::filesystem;
 
 namespace {
@@ -21,37 +23,6 @@ std::vector<fs::path> keras2Files(const fs::path& real) {
     for (const auto& e : fs::directory_iterator(real / dir)) files.push_back(fs::relative(e.path(), real));
   std::sort(files.begin(), files.end());
   return files;
-}
-
-nlohmann::json withoutPaths(nlohmann::ordered_json listing) {
-  nlohmann::json out;
-  out["format"] = listing["format"];
-  out["variables"] = nlohmann::json::array();
-  for (auto& v : listing["variables"]) {
-    v.erase("path");
-    out["variables"].push_back(nlohmann::json(v));
-  }
-  return out;
-}
-
-// Opens `rel` (or `openAs`, another path naming the same checkpoint) and compares its
-// listing with golden/<rel>.json; true when every variable matches.
-bool matchesGolden(const fs::path& real, const fs::path& rel, const fs::path& openAs = {}) {
-  SCOPED_TRACE(rel.string());
-  std::ifstream g(real / "golden" / (rel.string() + ".json"));
-  EXPECT_TRUE(g) << "no golden for " << rel;
-  if (!g) return false;
-  const auto golden = nlohmann::json::parse(g);
-  const auto ckpt = FormatRegistry::builtin().open(openAs.empty() ? real / rel : openAs);
-  ListingOptions options;
-  options.checksums = true;
-  options.chunkBytes = 4096;  // several chunks per tensor: the streaming path is what is hashed
-  const auto ours = withoutPaths(listingJson(*ckpt, options));
-  EXPECT_EQ(ours["format"], golden["format"]);
-  EXPECT_EQ(ours["variables"].size(), golden["variables"].size());
-  for (std::size_t i = 0; i < std::min(ours["variables"].size(), golden["variables"].size()); ++i)
-    EXPECT_EQ(ours["variables"][i], golden["variables"][i]) << "variable #" << i;
-  return ours["format"] == golden["format"] && ours["variables"] == golden["variables"];
 }
 
 // The .index of every TensorFlow bundle below `dir`, relative to `real`.

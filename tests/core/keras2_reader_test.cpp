@@ -8,6 +8,7 @@
 #include "checkpoint/listing.h"
 #include "formats/format_registry.h"
 #include "hdf5_fixtures.h"
+#include "checkpoint_variants.h"
 #include "test_support.h"
 
 using namespace graft;
@@ -28,11 +29,6 @@ std::vector<std::byte> readAll(const Checkpoint& ckpt, const Node& v, std::size_
   return out;
 }
 
-std::vector<float> asFloats(const std::vector<std::byte>& bytes) {
-  std::vector<float> f(bytes.size() / 4);
-  std::memcpy(f.data(), bytes.data(), f.size() * 4);
-  return f;
-}
 
 }  // namespace
 
@@ -132,7 +128,7 @@ TEST(Keras2Reader, ChunkedUtf8AndFixedLengthNameAttributes) {
   const Node* scalar = ckpt->findByKey("head/head/w:0");
   ASSERT_NE(scalar, nullptr);
   EXPECT_TRUE(scalar->tensor()->shape.isScalar());
-  EXPECT_EQ(asFloats(readAll(*ckpt, *scalar, 64)), std::vector<float>{0.0f});
+  EXPECT_EQ(test::floats(readAll(*ckpt, *scalar, 64)), std::vector<float>{0.0f});
 }
 
 TEST(Keras2Reader, StreamsCompressedBigEndianAndContiguousDatasetsInAnyChunks) {
@@ -156,7 +152,7 @@ TEST(Keras2Reader, StreamsCompressedBigEndianAndContiguousDatasetsInAnyChunks) {
     EXPECT_EQ(v->tensor()->shape, Shape({5, 4, 3}));
     // Odd chunk sizes cut elements and rows in the middle.
     for (std::size_t chunk : {1u, 7u, 12u, 48u, 50u, 240u, 4096u})
-      EXPECT_EQ(asFloats(readAll(*ckpt, *v, chunk)), expected) << key << " chunk " << chunk;
+      EXPECT_EQ(test::floats(readAll(*ckpt, *v, chunk)), expected) << key << " chunk " << chunk;
   }
   EXPECT_EQ(tensorSha256(*ckpt, *ckpt->findByKey("l/l/packed:0"), 7),
             tensorSha256(*ckpt, *ckpt->findByKey("l/l/plain:0"), 4096));

@@ -19,11 +19,15 @@
 #include "formats/tensor_bundle/table_writer.h"
 #include "merge/exporter.h"
 #include "merge/matcher.h"
+#include "golden_listing.h"
 #include "test_support.h"
 
 using namespace graft;
 using graft::test::TempDir;
 using graft::test::tensorBytes;
+using graft::test::floats;
+using graft::test::convertIdentity;
+using graft::test::checksumListing;
 namespace fs = std::filesystem;
 
 namespace {
@@ -54,21 +58,6 @@ std::vector<fs::path> dataShards(const fs::path& index) {
   return out;
 }
 
-ExportReport identity(const Checkpoint& c, const fs::path& out, const CheckpointFormat* format = nullptr) {
-  MergePlan plan;
-  plan.source = plan.target = c.path();
-  ExportOptions options;
-  options.format = format;
-  return exportMerge(c, c, evaluatePlan(c, c, plan), out, options);
-}
-
-std::string checksumListing(const Checkpoint& c) {
-  ListingOptions o;
-  o.checksums = true;
-  auto j = listingJson(c, o);
-  for (auto& v : j["variables"]) v.erase("path");
-  return j["variables"].dump();
-}
 
 // A copy of a real bundle's files in `dir`, returning the copied .index.
 fs::path copyBundle(const fs::path& index, const fs::path& dir) {
@@ -96,12 +85,6 @@ std::string errorOf(const std::function<void()>& fn) {
   return "(no error)";
 }
 
-std::vector<float> floats(const std::vector<std::byte>& bytes) {
-  std::vector<float> out(bytes.size() / 4);
-  std::memcpy(out.data(), bytes.data(), out.size() * 4);
-  return out;
-}
-
 }  // namespace
 
 TEST(TensorBundleWriter, IdentityConvertOfEveryRealBundleIsByteIdenticalWhereTheIndexIsUncompressed) {
@@ -112,7 +95,7 @@ TEST(TensorBundleWriter, IdentityConvertOfEveryRealBundleIsByteIdenticalWhereThe
     SCOPED_TRACE(index.string());
     const auto in = FormatRegistry::builtin().open(index);
     const fs::path out = tmp / (std::to_string(byteIdentical + equalContent) + "-copy");
-    const ExportReport report = identity(*in, out);
+    const ExportReport report = convertIdentity(*in, out);
     EXPECT_EQ(report.output, fs::path(out.string() + ".index"));
     tfbundle::TableFacts facts;
     tfbundle::readTable(index, &facts);
@@ -215,7 +198,7 @@ TEST(TensorBundleTransplant, Tf2IntoKeras2AndBackByNormalisedNames) {
   b.setFormatAttribute("layout", "weights");
   b.setFormatAttribute("keras_version", "2.2.4");
   const auto memory = b.build("memory");
-  identity(*memory, tmp / "keras.h5", FormatRegistry::builtin().find("keras2-h5"));
+  convertIdentity(*memory, tmp / "keras.h5", FormatRegistry::builtin().find("keras2-h5"));
   const auto keras = FormatRegistry::builtin().open(tmp / "keras.h5");
 
   MatchOptions options;
@@ -357,7 +340,7 @@ TEST(TensorBundlePartitioned, ARowPartitionedVariableIsListedWholeAndReadsInRowO
   EXPECT_EQ(floats(tensorBytes(*c, "emb")), (std::vector<float>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
   EXPECT_NE(c->metadata().get("partitioned tensors").find("1"), std::string::npos);
   // Rewritten, it is an ordinary (whole) variable with the same bytes.
-  const ExportReport r = identity(*c, tmp / "whole");
+  const ExportReport r = convertIdentity(*c, tmp / "whole");
   ASSERT_FALSE(r.warnings.empty());
   const auto whole = FormatRegistry::builtin().open(r.output);
   EXPECT_EQ(floats(tensorBytes(*whole, "emb")), (std::vector<float>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
@@ -371,7 +354,7 @@ TEST(TensorBundleWriter, AKeras2FileConvertsToATf1NameBasedCheckpoint) {
   b.layer("dense", "Dense").variable("kernel:0", Shape{2, 1}, {5, 6});
   b.setFormatAttribute("layout", "weights");
   const auto keras = b.build("memory");
-  const ExportReport r = identity(*keras, tmp / "tf", FormatRegistry::builtin().find("tf-bundle"));
+  const ExportReport r = convertIdentity(*keras, tmp / "tf", FormatRegistry::builtin().find("tf-bundle"));
   const auto tf = FormatRegistry::builtin().open(r.output);
   // TF1 Saver names: the scopes without Keras' ":0" (checkpoint-formats.md §2.9).
   std::vector<std::string> keys;

@@ -1,11 +1,26 @@
 #include "checkpoint_variants.h"
 
+#include <cstring>
 #include <stdexcept>
 
 #include "formats/format_registry.h"
 #include "merge/exporter.h"
 
 namespace graft::test {
+
+ExportReport convertIdentity(const Checkpoint& c, const std::filesystem::path& out, const CheckpointFormat* format) {
+  MergePlan plan;
+  plan.source = plan.target = c.path();
+  ExportOptions options;
+  options.format = format;
+  return exportMerge(c, c, evaluatePlan(c, c, plan), out, options);
+}
+
+std::vector<float> floats(const std::vector<std::byte>& bytes) {
+  std::vector<float> out(bytes.size() / 4);
+  std::memcpy(out.data(), bytes.data(), out.size() * 4);
+  return out;
+}
 
 TensorInfo scalarTensor(std::string key) {
   TensorInfo t;

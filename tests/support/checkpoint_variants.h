@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "checkpoint/checkpoint.h"
+#include "merge/exporter.h"
 #include "merge/merge_plan.h"
 
 namespace graft::test {
@@ -25,6 +26,12 @@ Operation renameOp(const std::string& target, const std::string& newName);
 
 // A float32 scalar's TensorInfo under `key`, for trees built by hand.
 TensorInfo scalarTensor(std::string key);
+
+// Exports `c` unchanged to `out` (in its own format, or `format`): what `graft-cli convert` does.
+ExportReport convertIdentity(const Checkpoint& c, const std::filesystem::path& out, const CheckpointFormat* format = nullptr);
+
+// Little-endian float32 bytes as floats.
+std::vector<float> floats(const std::vector<std::byte>& bytes);
 
 // A tensor's bytes as the checkpoint streams them.
 std::vector<std::byte> tensorBytes(const Checkpoint& c, const std::string& key);
