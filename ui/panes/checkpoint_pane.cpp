@@ -73,16 +73,18 @@ CheckpointPane::CheckpointPane(const QString& title, QWidget* parent) : QWidget(
   tree_->setModel(model_);
   tree_->setUniformRowHeights(true);  // lets the view skip measuring every row of a huge tree
   tree_->setAlternatingRowColors(true);
+  // Layers differ at their ends (conv2d_5, conv2d_6, layer_with_weights-3): keep both ends visible.
+  tree_->setTextElideMode(Qt::ElideMiddle);
   tree_->setSelectionMode(QAbstractItemView::ExtendedSelection);
   tree_->header()->setStretchLastSection(false);
   tree_->header()->setSectionResizeMode(CheckpointTreeModel::NameColumn, QHeaderView::Stretch);
   tree_->header()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
   // Names matter most: the other columns get what their content needs, the name the rest.
   tree_->header()->setMinimumSectionSize(40);
-  tree_->setColumnWidth(CheckpointTreeModel::ShapeColumn, 105);
+  tree_->setColumnWidth(CheckpointTreeModel::ShapeColumn, 96);
   tree_->setColumnWidth(CheckpointTreeModel::DTypeColumn, 62);
   tree_->setColumnWidth(CheckpointTreeModel::ParamsColumn, 72);
-  tree_->setColumnWidth(CheckpointTreeModel::StatusColumn, 112);
+  tree_->setColumnWidth(CheckpointTreeModel::StatusColumn, 128);  // "conflict-shape" with its icon
 
   stack_ = new QStackedWidget(this);
   stack_->addWidget(placeholder_);
