@@ -45,4 +45,17 @@ std::vector<std::string> splitPath(std::string_view path, char sep) {
   return parts;
 }
 
+std::string joinedWithoutOutputIndex(std::string_view path, char sep) {
+  std::string out;
+  for (std::string part : splitPath(path)) {
+    const auto colon = part.rfind(':');
+    if (colon != std::string::npos && colon + 1 < part.size() && part.find_first_not_of("0123456789", colon + 1) == std::string::npos)
+      part.erase(colon);
+    if (part.empty()) continue;
+    if (!out.empty()) out += sep;
+    out += part;
+  }
+  return out;
+}
+
 }  // namespace graft

@@ -52,4 +52,9 @@ class TreeBuilder {
 // "a/b//c" -> {"a", "b", "c"}: empty components are dropped.
 std::vector<std::string> splitPath(std::string_view path, char sep = '/');
 
+// A tree path's components without Keras' output index, joined by `sep`:
+// "dense/kernel:0" -> "dense/kernel" ('/') or "dense.kernel" ('.'). Names a variable in a
+// format that takes it from another (TF1 names, safetensors names).
+std::string joinedWithoutOutputIndex(std::string_view path, char sep);
+
 }  // namespace graft

@@ -541,4 +541,10 @@ std::unique_ptr<Checkpoint> SafetensorsFormat::open(const fs::path& path) const 
   return openSingle(file);
 }
 
+// PyTorch-style names for variables from other formats: "dense/kernel:0" -> "dense.kernel".
+std::optional<std::string> SafetensorsFormat::keyForForeignPath(const std::string& path) const {
+  std::string key = joinedWithoutOutputIndex(path, '.');
+  return key.empty() ? std::nullopt : std::optional<std::string>(std::move(key));
+}
+
 }  // namespace graft

@@ -20,6 +20,7 @@ class SafetensorsFormat final : public CheckpointFormat {
   SniffResult sniff(const FileProbe& probe) const override;
   std::optional<std::filesystem::path> resolve(const std::filesystem::path& path) const override;
   std::unique_ptr<CheckpointWriter> createWriter() const override;
+  std::optional<std::string> keyForForeignPath(const std::string& path) const override;
   using CheckpointFormat::open;
   std::unique_ptr<Checkpoint> open(const std::filesystem::path& path) const override;
 };

@@ -288,14 +288,8 @@ fs::path TensorBundleFormat::outputFile(const fs::path& requested) const {
 
 // TF1 names (§2.9): the scopes of the tree path, without Keras' ":0" output index.
 std::optional<std::string> TensorBundleFormat::keyForForeignPath(const std::string& path) const {
-  std::string key;
-  for (std::string part : splitPath(path)) {
-    if (const auto colon = part.rfind(':'); colon != std::string::npos && colon + 1 < part.size() &&
-                                            part.find_first_not_of("0123456789", colon + 1) == std::string::npos)
-      part.erase(colon);
-    if (!part.empty()) key += (key.empty() ? "" : "/") + part;
-  }
-  return key.empty() ? std::nullopt : std::optional<std::string>(key);
+  std::string key = joinedWithoutOutputIndex(path, '/');
+  return key.empty() ? std::nullopt : std::optional<std::string>(std::move(key));
 }
 
 std::unique_ptr<CheckpointWriter> TensorBundleFormat::createWriter() const { return std::make_unique<TensorBundleWriter>(); }

@@ -178,10 +178,10 @@ TEST(SafetensorsWriter, OrdersByDtypeThenNameAndPadsTheHeader) {
   ASSERT_EQ(n % 8, 0u);
   const std::string header = bytes.substr(8, n);
   std::string expected =
-      R"({"__metadata__":{"format":"pt"},"dense/dense/a":{"dtype":"I64","shape":[],"data_offsets":[0,8]},)"
-      R"("dense/dense/kernel:0":{"dtype":"F32","shape":[2],"data_offsets":[8,16]},)"
-      R"("dense/dense/z":{"dtype":"F16","shape":[0],"data_offsets":[16,16]},)"
-      R"("dense/dense/b":{"dtype":"U8","shape":[3],"data_offsets":[16,19]}})";
+      R"({"__metadata__":{"format":"pt"},"dense.a":{"dtype":"I64","shape":[],"data_offsets":[0,8]},)"
+      R"("dense.kernel":{"dtype":"F32","shape":[2],"data_offsets":[8,16]},)"
+      R"("dense.z":{"dtype":"F16","shape":[0],"data_offsets":[16,16]},)"
+      R"("dense.b":{"dtype":"U8","shape":[3],"data_offsets":[16,19]}})";
   expected.append((8 - expected.size() % 8) % 8, ' ');
   EXPECT_EQ(header, expected);
   EXPECT_EQ(bytes.size(), 8 + n + 19);
@@ -205,14 +205,17 @@ TEST(SafetensorsConvert, Keras2ToSafetensorsKeepsEveryTensor) {
   EXPECT_EQ(st->formatId(), "safetensors");
   EXPECT_EQ(st->metadata().get("format"), "pt");
   ASSERT_EQ(st->variables().size(), keras->variables().size());
+  // Keras' "conv/conv/kernel:0" becomes the PyTorch-style "conv.kernel".
   for (const Node* v : keras->variables()) {
-    const Node* got = st->findByKey(v->tensor()->key);
-    ASSERT_NE(got, nullptr) << v->tensor()->key;
+    const std::string name = v->parent()->name() + "." + v->name().substr(0, v->name().find(':'));
+    const Node* got = st->findByKey(name);
+    ASSERT_NE(got, nullptr) << name;
     EXPECT_EQ(got->tensor()->shape, v->tensor()->shape);
     EXPECT_EQ(got->tensor()->dtype, v->tensor()->dtype);
-    EXPECT_EQ(tensorBytes(*st, v->tensor()->key), tensorBytes(*keras, v->tensor()->key));
+    EXPECT_EQ(tensorBytes(*st, name), tensorBytes(*keras, v->tensor()->key));
   }
-  EXPECT_EQ(floats(tensorBytes(*st, "dense/dense/bias:0")), (std::vector<float>{0.5f, 0.25f}));
+  EXPECT_EQ(floats(tensorBytes(*st, "dense.bias")), (std::vector<float>{0.5f, 0.25f}));
+  EXPECT_EQ(st->findNode("dense")->kind(), NodeKind::Layer);
 }
 
 TEST(SafetensorsErrors, DamagedFilesNameTheFileAndTheProblem) {
