@@ -5,23 +5,15 @@
 #include "formats/format_registry.h"
 #include "hdf5_fixtures.h"
 #include "io/error.h"
+#include "checkpoint_variants.h"
 #include "test_support.h"
 
 using namespace graft;
 namespace fs = std::filesystem;
+using graft::test::openError;
 
 namespace {
 
-// The message of the error opening `path` gives; fails the test if it opens.
-std::string openError(const fs::path& path) {
-  try {
-    FormatRegistry::builtin().open(path);
-  } catch (const Error& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "opened without error: " << path;
-  return {};
-}
 
 void expectNamesFileAnd(const fs::path& path, const std::string& what) {
   const std::string message = openError(path);
@@ -52,7 +44,7 @@ TEST(BadInput, Directory) {
 TEST(BadInput, NonHdf5BytesNamedH5) {
   test::TempDir dir;
   test::writeFile(dir / "text.h5", "this is not a checkpoint, just text\n");
-  expectNamesFileAnd(dir / "text.h5", "not a checkpoint Graft can read (it reads Keras 2 HDF5, TensorFlow checkpoint, safetensors)");
+  expectNamesFileAnd(dir / "text.h5", "not a checkpoint Graft can read (it reads Keras 2 HDF5, Keras 3 weights (.weights.h5), TensorFlow checkpoint, safetensors)");
 }
 
 TEST(BadInput, Hdf5ThatIsNotKeras) {

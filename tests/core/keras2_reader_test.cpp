@@ -13,14 +13,10 @@
 
 using namespace graft;
 namespace fs = std::filesystem;
+using graft::test::childNames;
 
 namespace {
 
-std::vector<std::string> childNames(const Node& n) {
-  std::vector<std::string> names;
-  for (const auto& c : n.children()) names.push_back(c->name());
-  return names;
-}
 
 std::vector<std::byte> readAll(const Checkpoint& ckpt, const Node& v, std::size_t chunk) {
   std::vector<std::byte> out;

@@ -1,9 +1,12 @@
 #include "checkpoint_variants.h"
 
+#include <gtest/gtest.h>
+
 #include <cstring>
 #include <stdexcept>
 
 #include "formats/format_registry.h"
+#include "io/error.h"
 #include "merge/exporter.h"
 
 namespace graft::test {
@@ -14,6 +17,22 @@ ExportReport convertIdentity(const Checkpoint& c, const std::filesystem::path& o
   ExportOptions options;
   options.format = format;
   return exportMerge(c, c, evaluatePlan(c, c, plan), out, options);
+}
+
+std::vector<std::string> childNames(const Node& n) {
+  std::vector<std::string> names;
+  for (const auto& c : n.children()) names.push_back(c->name());
+  return names;
+}
+
+std::string openError(const std::filesystem::path& path) {
+  try {
+    FormatRegistry::builtin().open(path);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "opened without error: " << path;
+  return {};
 }
 
 std::vector<float> floats(const std::vector<std::byte>& bytes) {

@@ -33,6 +33,12 @@ ExportReport convertIdentity(const Checkpoint& c, const std::filesystem::path& o
 // Little-endian float32 bytes as floats.
 std::vector<float> floats(const std::vector<std::byte>& bytes);
 
+// The names of a node's children, in order.
+std::vector<std::string> childNames(const Node& n);
+
+// The message of the error opening `path` gives; fails the test if it opens.
+std::string openError(const std::filesystem::path& path);
+
 // A tensor's bytes as the checkpoint streams them.
 std::vector<std::byte> tensorBytes(const Checkpoint& c, const std::string& key);
 
