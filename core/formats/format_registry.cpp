@@ -31,6 +31,10 @@ const CheckpointFormat* FormatRegistry::find(const std::string& id) const {
 std::filesystem::path FormatRegistry::resolve(const std::filesystem::path& path) const {
   for (const auto& f : formats_)
     if (auto resolved = f->resolve(path)) return *resolved;
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw fileError(path, "is a directory holding no checkpoint Graft recognises (looked for a TensorFlow `checkpoint` file, "
+                          "variables/variables.index, a single .index, a safetensors index or a single .safetensors file)");
   return path;
 }
 

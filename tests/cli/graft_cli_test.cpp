@@ -158,3 +158,9 @@ TEST(GraftCli, StatsDiffAndMatchTakeTensorFlowCheckpoints) {
   ASSERT_EQ(match.exitCode, 0) << match.err;
   EXPECT_NE(match.out.find("generator/layer_with_weights-0/kernel"), std::string::npos) << match.out;
 }
+
+TEST(GraftCli, AFolderWithoutACheckpointSaysWhatWasLookedFor) {
+  test::TempDir dir;
+  test::writeFile(dir / "notes.txt", "not a checkpoint\n");
+  expectOneLineError(cli({"ls", dir.path().string()}), dir.path(), "is a directory holding no checkpoint Graft recognises");
+}
