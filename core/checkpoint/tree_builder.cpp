@@ -45,17 +45,28 @@ std::vector<std::string> splitPath(std::string_view path, char sep) {
   return parts;
 }
 
-std::string joinedWithoutOutputIndex(std::string_view path, char sep) {
+std::string joinPath(const std::vector<std::string>& parts, char sep) {
   std::string out;
-  for (std::string part : splitPath(path)) {
-    const auto colon = part.rfind(':');
-    if (colon != std::string::npos && colon + 1 < part.size() && part.find_first_not_of("0123456789", colon + 1) == std::string::npos)
-      part.erase(colon);
-    if (part.empty()) continue;
+  for (const auto& p : parts) {
     if (!out.empty()) out += sep;
-    out += part;
+    out += p;
   }
   return out;
+}
+
+void stripOutputIndex(std::string& component) {
+  const auto colon = component.rfind(':');
+  if (colon == std::string::npos || colon + 1 == component.size()) return;
+  if (component.find_first_not_of("0123456789", colon + 1) == std::string::npos) component.erase(colon);
+}
+
+std::string joinedWithoutOutputIndex(std::string_view path, char sep) {
+  std::vector<std::string> parts;
+  for (std::string part : splitPath(path)) {
+    stripOutputIndex(part);
+    if (!part.empty()) parts.push_back(std::move(part));
+  }
+  return joinPath(parts, sep);
 }
 
 }  // namespace graft

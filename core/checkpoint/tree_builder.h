@@ -52,6 +52,12 @@ class TreeBuilder {
 // "a/b//c" -> {"a", "b", "c"}: empty components are dropped.
 std::vector<std::string> splitPath(std::string_view path, char sep = '/');
 
+// {"a", "b"} -> "a/b" (or joined by `sep`).
+std::string joinPath(const std::vector<std::string>& parts, char sep = '/');
+
+// "kernel:0" -> "kernel": drops Keras' output index from one path component.
+void stripOutputIndex(std::string& component);
+
 // A tree path's components without Keras' output index, joined by `sep`:
 // "dense/kernel:0" -> "dense/kernel" ('/') or "dense.kernel" ('.'). Names a variable in a
 // format that takes it from another (TF1 names, safetensors names).

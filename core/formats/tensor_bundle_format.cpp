@@ -69,17 +69,6 @@ std::string tfTypeName(std::int32_t tf) {
   }
 }
 
-// Per element: little-endian uint64 length, then the bytes (the goldens' string hashing).
-std::string canonicalStrings(const std::vector<std::string>& elements) {
-  std::string out;
-  for (const auto& e : elements) {
-    std::uint64_t n = e.size();
-    for (int i = 0; i < 8; ++i) out += static_cast<char>((n >> (8 * i)) & 0xff);
-    out += e;
-  }
-  return out;
-}
-
 class BundleReader {
  public:
   explicit BundleReader(fs::path index) : index_(std::move(index)), prefix_(prefixOf(index_)) {}
@@ -132,7 +121,7 @@ class BundleReader {
     TrackableObjectGraph graph;
     for (const TensorInfo& t : tensors)
       if (t.key == "_CHECKPOINTABLE_OBJECT_GRAPH" && storage_->at(t.storageSlot).decoded) {
-        graph = decode("the object graph", [&] { return decodeObjectGraph(firstString(*storage_->at(t.storageSlot).decoded)); });
+        graph = decode("the object graph", [&] { return decodeObjectGraph(firstCanonicalString(*storage_->at(t.storageSlot).decoded)); });
         graphPtr = &graph;
       }
     auto root = [&] {
@@ -256,13 +245,6 @@ class BundleReader {
     return true;
   }
 
-  // The first element of a canonical string tensor.
-  static std::string_view firstString(const std::string& canonical) {
-    if (canonical.size() < 8) return {};
-    std::uint64_t n = 0;
-    for (int i = 7; i >= 0; --i) n = (n << 8) | static_cast<unsigned char>(canonical[static_cast<std::size_t>(i)]);
-    return std::string_view(canonical).substr(8, static_cast<std::size_t>(std::min<std::uint64_t>(n, canonical.size() - 8)));
-  }
 
   fs::path index_;
   fs::path prefix_;

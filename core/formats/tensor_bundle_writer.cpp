@@ -12,12 +12,14 @@
 
 #include "checkpoint/tree_builder.h"
 #include "formats/tensor_bundle/bundle_paths.h"
+#include "formats/tensor_bundle/bundle_tree.h"
 #include "formats/tensor_bundle/crc32c.h"
 #include "formats/tensor_bundle/string_tensor.h"
 #include "formats/tensor_bundle/table_reader.h"
 #include "formats/tensor_bundle/table_writer.h"
 #include "formats/tensor_bundle/wire.h"
 #include "io/error.h"
+#include "io/read_only_file.h"
 #include "io/write_at.h"
 
 namespace graft {
@@ -86,22 +88,6 @@ std::optional<ModelBundle> readModelBundle(const Checkpoint* model) {
   return m;
 }
 
-// CRC-32C of bytes already in the output file (a kernel-side copy from a file that records
-// none), read back from the page cache in bounded chunks.
-std::uint32_t crcOfRange(const fs::path& file, int fd, std::uint64_t offset, std::uint64_t size) {
-  std::vector<std::byte> buffer(static_cast<std::size_t>(std::min<std::uint64_t>(size, 4u << 20)));
-  std::uint32_t crc = 0;
-  for (std::uint64_t at = 0; at < size;) {
-    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), size - at));
-    const ssize_t n = ::pread(fd, buffer.data(), want, static_cast<off_t>(offset + at));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) throw fileError(file, std::string("cannot read back what was written: ") + (n < 0 ? std::strerror(errno) : "file ended early"));
-    crc = crc32cExtend(crc, std::span<const std::byte>(buffer.data(), static_cast<std::size_t>(n)));
-    at += static_cast<std::uint64_t>(n);
-  }
-  return crc;
-}
-
 class ShardSink final : public TensorSink {
  public:
   ShardSink(const fs::path& file, int fd, TensorBundleWriter::Slot& slot) : file_(file), fd_(fd), slot_(slot) {}
@@ -128,8 +114,12 @@ class ShardSink final : public TensorSink {
   }
 
  private:
+  // CRC-32C of bytes already in the output file (a kernel-side copy from a file that records
+  // none), read back from the page cache.
   std::uint32_t crcOfWritten(std::uint64_t bytes) const {
-    return crcOfRange(file_, fd_, static_cast<std::uint64_t>(slot_.entry.offset), bytes);
+    const ReadOnlyFile written(file_);
+    const auto offset = static_cast<std::uint64_t>(slot_.entry.offset);
+    return crc32cOfChunks(bytes, [&](std::uint64_t at, std::span<std::byte> out) { written.readExactAt(offset + at, out); });
   }
 
   fs::path file_;
@@ -227,9 +217,7 @@ void TensorBundleWriter::keepObjectGraph(const OutputLayout& layout, std::size_t
     auto stream = layout.model->openTensor(*node);
     std::string canonical(static_cast<std::size_t>(stream->size()), '\0');
     stream->read(0, std::as_writable_bytes(std::span<char>(canonical.data(), canonical.size())));
-    std::uint64_t n = 0;
-    for (int i = 7; i >= 0 && canonical.size() >= 8; --i) n = (n << 8) | static_cast<unsigned char>(canonical[static_cast<std::size_t>(i)]);
-    graph = decodeObjectGraph(std::string_view(canonical).substr(8, static_cast<std::size_t>(std::min<std::uint64_t>(n, canonical.size() - 8))));
+    graph = decodeObjectGraph(firstCanonicalString(canonical));
   }
   if (graph.nodes.empty()) graph.nodes.emplace_back();  // the root
   std::set<std::string> present;
@@ -250,15 +238,7 @@ void TensorBundleWriter::keepObjectGraph(const OutputLayout& layout, std::size_t
     // Walk (and extend) the graph from the root along the escaped path components.
     std::size_t at = 0;
     for (const auto& part : splitPath(s.key.substr(0, s.key.size() - kValueSuffix.size()))) {
-      std::string local;
-      for (std::size_t i = 0; i < part.size(); ++i) {  // unescape ".." and ".S"
-        if (part[i] == '.' && i + 1 < part.size() && (part[i + 1] == '.' || part[i + 1] == 'S')) {
-          local += part[i + 1] == '.' ? '.' : '/';
-          ++i;
-        } else {
-          local += part[i];
-        }
-      }
+      const std::string local = unescapeKeyComponent(part);
       const auto& children = graph.nodes[at].children;
       const auto it = std::find_if(children.begin(), children.end(), [&](const ObjectReference& r) { return r.localName == local; });
       if (it != children.end() && it->nodeId >= 0 && static_cast<std::size_t>(it->nodeId) < graph.nodes.size()) {
@@ -294,11 +274,10 @@ void TensorBundleWriter::finish() {
     if (!s.fixedRegion.empty()) {
       writeAt(shardFiles_[shard], fds_[shard], s.fixedRegion, static_cast<std::uint64_t>(s.entry.offset));
       s.entry.size = static_cast<std::int64_t>(s.fixedRegion.size());
-      s.entry.crc32c = maskCrc(s.crc);
-    } else {
-      if (s.written != static_cast<std::uint64_t>(s.entry.size)) throw fileError(shardFiles_[shard], "tensor '" + s.key + "' was not written in full");
-      s.entry.crc32c = maskCrc(s.crc);
+    } else if (s.written != static_cast<std::uint64_t>(s.entry.size)) {
+      throw fileError(shardFiles_[shard], "tensor '" + s.key + "' was not written in full");
     }
+    s.entry.crc32c = maskCrc(s.crc);
     entries.push_back({s.key, encodeEntry(s.entry)});
   }
   std::sort(entries.begin() + 1, entries.end(), [](const TableEntry& a, const TableEntry& b) { return a.key < b.key; });

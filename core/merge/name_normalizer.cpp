@@ -9,24 +9,6 @@ namespace {
 
 constexpr std::string_view kTfSuffix = "/.ATTRIBUTES/VARIABLE_VALUE";
 
-std::string join(const std::vector<std::string>& parts) {
-  std::string out;
-  for (const auto& p : parts) {
-    if (!out.empty()) out += '/';
-    out += p;
-  }
-  return out;
-}
-
-// "kernel:0" -> "kernel"
-void stripOutputIndex(std::string& part) {
-  const auto colon = part.rfind(':');
-  if (colon == std::string::npos || colon + 1 == part.size()) return;
-  for (std::size_t i = colon + 1; i < part.size(); ++i)
-    if (part[i] < '0' || part[i] > '9') return;
-  part.erase(colon);
-}
-
 }  // namespace
 
 std::string normalizeName(std::string_view name) {
@@ -46,7 +28,7 @@ std::string normalizeName(std::string_view name) {
     if (!kept.empty() && kept.back() == p) continue;  // Keras 2 repeats the layer name
     kept.push_back(std::move(p));
   }
-  return join(kept);
+  return joinPath(kept);
 }
 
 std::string withoutNumbering(std::string_view normalized) {
@@ -58,7 +40,7 @@ std::string withoutNumbering(std::string_view normalized) {
     for (std::size_t i = underscore + 1; i < p.size(); ++i) digits = digits && p[i] >= '0' && p[i] <= '9';
     if (digits) p.erase(underscore);
   }
-  return join(parts);
+  return joinPath(parts);
 }
 
 }  // namespace graft

@@ -25,14 +25,6 @@ std::vector<fs::path> keras2Files(const fs::path& real) {
   return files;
 }
 
-// The .index of every TensorFlow bundle below `dir`, relative to `real`.
-std::vector<fs::path> bundleIndexes(const fs::path& real, const char* dir) {
-  std::vector<fs::path> files;
-  for (const auto& e : fs::recursive_directory_iterator(real / dir))
-    if (e.path().extension() == ".index") files.push_back(fs::relative(e.path(), real));
-  std::sort(files.begin(), files.end());
-  return files;
-}
 
 }  // namespace
 
@@ -48,8 +40,7 @@ TEST(Keras2Golden, EveryRealKeras2FileMatchesItsGolden) {
 TEST(TensorBundleGolden, EveryRealTensorFlowCheckpointMatchesItsGolden) {
   GRAFT_REAL_DATA_OR_SKIP(real);
   std::vector<fs::path> files;
-  for (const char* dir : {"tf1-checkpoint", "tf2-checkpoint", "other"})
-    for (auto& f : bundleIndexes(real, dir)) files.push_back(std::move(f));
+  for (const auto& f : test::realBundleIndexes(real)) files.push_back(fs::relative(f, real));
   ASSERT_EQ(files.size(), 9u) << "the real test set has 4 TF1, 4 TF2 and 1 partial bundle";
   int matched = 0;
   for (const auto& rel : files) matched += matchesGolden(real, rel);

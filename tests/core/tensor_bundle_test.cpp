@@ -11,6 +11,7 @@
 #include "checkpoint/memory_checkpoint.h"
 #include "checkpoint_variants.h"
 #include "formats/format_registry.h"
+#include "formats/tensor_bundle/bundle_paths.h"
 #include "formats/tensor_bundle/bundle_proto.h"
 #include "formats/tensor_bundle/crc32c.h"
 #include "formats/tensor_bundle/slice_key.h"
@@ -35,23 +36,9 @@ namespace {
 const char* kGan = "tf2-checkpoint/vince_gan_ckpt-1/ckpt-1.index";
 const char* kLso = "tf2-checkpoint/tfkeras_lso_ckpt_tf2.2/ckpt.index";
 
-std::vector<fs::path> realBundles(const fs::path& real) {
-  std::vector<fs::path> out;
-  for (const char* dir : {"tf1-checkpoint", "tf2-checkpoint", "other"})
-    for (const auto& e : fs::recursive_directory_iterator(real / dir))
-      if (e.path().extension() == ".index") out.push_back(e.path());
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-std::string prefixOf(const fs::path& index) {
-  const std::string s = index.string();
-  return s.substr(0, s.size() - 6);
-}
-
 std::vector<fs::path> dataShards(const fs::path& index) {
   std::vector<fs::path> out;
-  const std::string stem = fs::path(prefixOf(index)).filename().string() + ".data-";
+  const std::string stem = tfbundle::prefixOf(index).filename().string() + ".data-";
   for (const auto& e : fs::directory_iterator(index.parent_path()))
     if (e.path().filename().string().rfind(stem, 0) == 0) out.push_back(e.path());
   std::sort(out.begin(), out.end());
@@ -91,7 +78,7 @@ TEST(TensorBundleWriter, IdentityConvertOfEveryRealBundleIsByteIdenticalWhereThe
   GRAFT_REAL_DATA_OR_SKIP(real);
   TempDir tmp;
   int byteIdentical = 0, equalContent = 0;
-  for (const auto& index : realBundles(real)) {
+  for (const auto& index : test::realBundleIndexes(real)) {
     SCOPED_TRACE(index.string());
     const auto in = FormatRegistry::builtin().open(index);
     const fs::path out = tmp / (std::to_string(byteIdentical + equalContent) + "-copy");

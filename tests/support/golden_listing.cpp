@@ -25,6 +25,15 @@ nlohmann::json checksumListing(const Checkpoint& c) {
   return out;
 }
 
+std::vector<std::filesystem::path> realBundleIndexes(const std::filesystem::path& real) {
+  std::vector<std::filesystem::path> out;
+  for (const char* dir : {"tf1-checkpoint", "tf2-checkpoint", "other"})
+    for (const auto& e : std::filesystem::recursive_directory_iterator(real / dir))
+      if (e.path().extension() == ".index") out.push_back(e.path());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 bool matchesGolden(const std::filesystem::path& real, const std::filesystem::path& rel, const std::filesystem::path& openAs) {
   SCOPED_TRACE(rel.string());
   std::ifstream g(real / "golden" / (rel.string() + ".json"));

@@ -50,15 +50,7 @@ class ShardStream final : public TensorStream {
   }
   // Out-of-order reads (parallel statistics, say): check the whole tensor once first.
   void verifyWhole() {
-    std::vector<std::byte> buffer(static_cast<std::size_t>(std::min<std::uint64_t>(size_, 4u << 20)));
-    std::uint32_t crc = 0;
-    for (std::uint64_t at = 0; at < size_;) {
-      const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), size_ - at));
-      file_->readExactAt(offset_ + at, std::span<std::byte>(buffer.data(), n));
-      crc = crc32cExtend(crc, std::span<const std::byte>(buffer.data(), n));
-      at += n;
-    }
-    check(crc);
+    check(crc32cOfChunks(size_, [&](std::uint64_t at, std::span<std::byte> out) { file_->readExactAt(offset_ + at, out); }));
   }
 
   std::shared_ptr<const ReadOnlyFile> file_;

@@ -28,15 +28,6 @@ struct Placement {
   TensorInfo* tensor = nullptr;
 };
 
-std::string joined(const Components& parts) {
-  std::string out;
-  for (const auto& p : parts) {
-    if (!out.empty()) out += '/';
-    out += p;
-  }
-  return out;
-}
-
 // Calls fn(component) for each non-empty '/'-separated component, without allocating.
 template <typename Fn>
 void forEachComponent(std::string_view path, Fn&& fn) {
@@ -55,16 +46,8 @@ bool containsOptimizer(std::string_view name) {
   return lower.find("optimizer") != std::string::npos;
 }
 
-// TF2 key components are escaped: "." -> "..", "/" -> ".S" (§2.10). A '/' cannot stand in a
-// node name (paths join with it), so ".S" stays as written.
-std::string unescape(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '.' && i + 1 < s.size() && s[i + 1] == '.') ++i;
-    out += s[i];
-  }
-  return out;
-}
+// A '/' cannot stand in a node name (paths join with it), so an escaped one stays ".S".
+std::string unescape(std::string_view s) { return unescapeKeyComponent(s, ".S"); }
 
 Components unescapedPath(std::string_view escaped) {
   Components out;
@@ -268,9 +251,9 @@ class TreeAssembler {
  private:
   // By the key the object graph names (unknown keys are ignored).
   void place(const std::string& key, const Components& path, NodeRole role) {
-    if (const auto it = byKey_.find(key); it != byKey_.end()) place(*it->second, joined(path), role);
+    if (const auto it = byKey_.find(key); it != byKey_.end()) place(*it->second, joinPath(path), role);
   }
-  void place(TensorInfo& t, const Components& path, NodeRole role) { place(t, joined(path), role); }
+  void place(TensorInfo& t, const Components& path, NodeRole role) { place(t, joinPath(path), role); }
   void place(TensorInfo& t, std::string path, NodeRole role) {
     if (!claim(t, path)) return;
     // placements_ was reserved for every tensor: it never reallocates, so the view stays valid.
@@ -301,6 +284,19 @@ std::unique_ptr<Node> buildBundleTree(std::vector<TensorInfo>&& tensors, const T
   if (graph) assembler.fromGraph(*graph);
   assembler.fromKeys(tensors);
   return assembler.build();
+}
+
+std::string unescapeKeyComponent(std::string_view escaped, std::string_view slashAs) {
+  std::string out;
+  for (std::size_t i = 0; i < escaped.size(); ++i) {
+    if (escaped[i] == '.' && i + 1 < escaped.size() && (escaped[i + 1] == '.' || escaped[i + 1] == 'S')) {
+      if (escaped[++i] == '.') out += '.';
+      else out += slashAs;
+    } else {
+      out += escaped[i];
+    }
+  }
+  return out;
 }
 
 }  // namespace graft::tfbundle

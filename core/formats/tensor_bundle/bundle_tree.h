@@ -8,6 +8,8 @@
 // Optimizer state and bookkeeping (save_counter, global_step, the graph) get their roles.
 
 #include <memory>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "formats/tensor_bundle/bundle_proto.h"
@@ -17,6 +19,10 @@ namespace graft::tfbundle {
 
 // `tensors` in index order, moved into the tree's variables (no key or shape is copied);
 // `graph` may be null. Throws graft::Error on duplicate places.
+// One component of a TF2 key unescaped (§2.10: "." is written "..", "/" is written ".S"), with
+// an escaped '/' written as `slashAs`.
+std::string unescapeKeyComponent(std::string_view escaped, std::string_view slashAs = "/");
+
 std::unique_ptr<Node> buildBundleTree(std::vector<TensorInfo>&& tensors, const TrackableObjectGraph* graph);
 
 }  // namespace graft::tfbundle

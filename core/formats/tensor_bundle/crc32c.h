@@ -5,7 +5,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <algorithm>
 #include <span>
+#include <vector>
 
 namespace graft::tfbundle {
 
@@ -15,6 +17,21 @@ inline std::uint32_t crc32c(std::span<const std::byte> data) { return crc32cExte
 // The table-driven version crc32cExtend falls back to without SSE4.2; exposed so tests can
 // check it against the hardware path.
 std::uint32_t crc32cExtendSoftware(std::uint32_t crc, std::span<const std::byte> data);
+
+// CRC-32C of `size` bytes that read(offset, out) fills in, in chunks of at most 4 MiB (a
+// tensor's bytes checked or summed without holding the tensor).
+template <typename Read>
+std::uint32_t crc32cOfChunks(std::uint64_t size, Read&& read) {
+  std::vector<std::byte> buffer(static_cast<std::size_t>(std::min<std::uint64_t>(size, 4u << 20)));
+  std::uint32_t crc = 0;
+  for (std::uint64_t at = 0; at < size;) {
+    const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), size - at));
+    read(at, std::span<std::byte>(buffer.data(), n));
+    crc = crc32cExtend(crc, std::span<const std::byte>(buffer.data(), n));
+    at += n;
+  }
+  return crc;
+}
 
 constexpr std::uint32_t kMaskDelta = 0xa282ead8u;
 constexpr std::uint32_t maskCrc(std::uint32_t crc) { return ((crc >> 15) | (crc << 17)) + kMaskDelta; }

@@ -1,5 +1,7 @@
 #include "formats/tensor_bundle/string_tensor.h"
 
+#include <algorithm>
+
 #include <limits>
 #include <string_view>
 
@@ -75,6 +77,23 @@ EncodedStringTensor encodeStringTensor(const std::vector<std::string>& elements)
   out.entryCrcMasked = maskCrc(crc32cExtend(crc, tail));
   out.region = w.take();
   return out;
+}
+
+std::string canonicalStrings(const std::vector<std::string>& elements) {
+  std::string out;
+  for (const auto& e : elements) {
+    const std::uint64_t n = e.size();
+    for (int i = 0; i < 8; ++i) out += static_cast<char>((n >> (8 * i)) & 0xff);
+    out += e;
+  }
+  return out;
+}
+
+std::string_view firstCanonicalString(std::string_view canonical) {
+  if (canonical.size() < 8) return {};
+  std::uint64_t n = 0;
+  for (int i = 7; i >= 0; --i) n = (n << 8) | static_cast<unsigned char>(canonical[static_cast<std::size_t>(i)]);
+  return canonical.substr(8, static_cast<std::size_t>(std::min<std::uint64_t>(n, canonical.size() - 8)));
 }
 
 }  // namespace graft::tfbundle

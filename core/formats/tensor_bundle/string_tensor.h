@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace graft::tfbundle {
@@ -16,6 +17,12 @@ namespace graft::tfbundle {
 // malformed data (lengths beyond the region, trailing bytes).
 std::vector<std::string> decodeStringTensor(std::span<const std::byte> region, std::uint64_t count,
                                             std::uint32_t entryCrcMasked);
+
+// How Graft streams a string tensor (and the goldens hash it): per element a little-endian
+// uint64 length, then the bytes.
+std::string canonicalStrings(const std::vector<std::string>& elements);
+// The first element of such a stream (empty when there is none).
+std::string_view firstCanonicalString(std::string_view canonical);
 
 struct EncodedStringTensor {
   std::string region;          // bytes for the data file
