@@ -8,14 +8,33 @@ TreeBuilder::TreeBuilder() : root_(std::make_unique<Node>(NodeKind::Group, "")) 
 
 void TreeBuilder::reset() {
   index_.clear();
+  indexed_.clear();
   root_ = std::make_unique<Node>(NodeKind::Group, "");
 }
 
-Node& TreeBuilder::child(Node& parent, const std::string& name, NodeKind kind, NodeRole role) {
-  if (auto it = index_.find({&parent, name}); it != index_.end()) return *it->second;
-  Node& created = parent.addChild(std::make_unique<Node>(kind, name, role));
-  index_.emplace(std::make_pair(&parent, std::string_view(created.name())), &created);
+Node* TreeBuilder::find(Node& parent, std::string_view name) {
+  const auto& children = parent.children();
+  if (children.size() <= kScanLimit) {
+    // Newest first: sorted input mostly asks for the child it just made.
+    for (auto it = children.rbegin(); it != children.rend(); ++it)
+      if ((*it)->name() == name) return it->get();
+    return nullptr;
+  }
+  if (indexed_.insert(&parent).second)
+    for (const auto& c : children) index_.emplace(std::make_pair(&parent, std::string_view(c->name())), c.get());
+  const auto it = index_.find({&parent, name});
+  return it == index_.end() ? nullptr : it->second;
+}
+
+Node& TreeBuilder::add(Node& parent, std::unique_ptr<Node> node) {
+  Node& created = parent.addChild(std::move(node));
+  if (indexed_.count(&parent)) index_.emplace(std::make_pair(&parent, std::string_view(created.name())), &created);
   return created;
+}
+
+Node& TreeBuilder::child(Node& parent, const std::string& name, NodeKind kind, NodeRole role) {
+  if (Node* found = find(parent, name)) return *found;
+  return add(parent, std::make_unique<Node>(kind, name, role));
 }
 
 Node& TreeBuilder::groups(Node& parent, const std::vector<std::string>& components, NodeRole role) {
@@ -25,11 +44,22 @@ Node& TreeBuilder::groups(Node& parent, const std::vector<std::string>& componen
 }
 
 Node& TreeBuilder::variable(Node& parent, const std::string& name, TensorInfo info, NodeRole role) {
-  if (index_.count({&parent, name})) throw Error("duplicate variable '" + info.key + "'");
-  Node& created = parent.addChild(std::make_unique<Node>(NodeKind::Variable, name, role));
+  if (find(parent, name)) throw Error("duplicate variable '" + info.key + "'");
+  Node& created = add(parent, std::make_unique<Node>(NodeKind::Variable, name, role));
   created.setTensor(std::move(info));
-  index_.emplace(std::make_pair(&parent, std::string_view(created.name())), &created);
   return created;
+}
+
+void TreeBuilder::markLayersHoldingWeights() {
+  std::vector<Node*> stack{root_.get()};
+  while (!stack.empty()) {
+    Node* n = stack.back();
+    stack.pop_back();
+    for (const auto& c : n->children()) {
+      if (!c->isVariable()) stack.push_back(c.get());
+      else if (c->role() == NodeRole::Weights && n != root_.get() && n->kind() == NodeKind::Group) n->setKind(NodeKind::Layer);
+    }
+  }
 }
 
 std::vector<std::string> splitPath(std::string_view path, char sep) {

@@ -302,19 +302,9 @@ std::unique_ptr<Node> buildTree(const fs::path& file, std::vector<TensorInfo> te
   }
   // A tensor whose path is also a group ("a.b" beside "a.b.c"), or that has no usable
   // components, sits at the root under its whole name instead.
-  std::unordered_set<std::string> layers;
   std::vector<bool> atRoot(tensors.size(), false);
-  for (std::size_t i = 0; i < tensors.size(); ++i) {
-    std::string joined;
-    for (std::size_t c = 0; c < parts[i].size(); ++c) joined += (c ? "." : "") + parts[i][c];
-    if (parts[i].empty() || inner.count(joined)) {
-      atRoot[i] = true;
-      continue;
-    }
-    if (const auto cut = joined.rfind('.'); cut != std::string::npos) layers.insert(joined.substr(0, cut));
-  }
+  for (std::size_t i = 0; i < tensors.size(); ++i) atRoot[i] = parts[i].empty() || inner.count(joinPath(parts[i], '.'));
   TreeBuilder builder;
-  builder.reserve(tensors.size() + inner.size());
   for (std::size_t i = 0; i < tensors.size(); ++i) {
     const std::string key = tensors[i].key;
     try {
@@ -323,17 +313,14 @@ std::unique_ptr<Node> buildTree(const fs::path& file, std::vector<TensorInfo> te
         continue;
       }
       Node* at = &builder.root();
-      std::string prefix;
-      for (std::size_t c = 0; c + 1 < parts[i].size(); ++c) {
-        prefix += (c ? "." : "") + parts[i][c];
-        at = &builder.child(*at, parts[i][c], layers.count(prefix) ? NodeKind::Layer : NodeKind::Group, NodeRole::Weights);
-      }
+      for (std::size_t c = 0; c + 1 < parts[i].size(); ++c) at = &builder.child(*at, parts[i][c], NodeKind::Group, NodeRole::Weights);
       if (at->isVariable()) throw Error("inside another tensor");
       builder.variable(*at, parts[i].back(), std::move(tensors[i]), NodeRole::Weights);
     } catch (const Error&) {
       throw fileError(file, "tensor '" + key + "' cannot be placed: its name collides with another tensor's");
     }
   }
+  builder.markLayersHoldingWeights();
   return builder.take();
 }
 

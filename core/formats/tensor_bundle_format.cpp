@@ -97,7 +97,7 @@ class BundleReader {
     for (std::size_t i = 1; i < entries.size(); ++i) {
       const TableEntry& e = entries[i];
       if (!e.key.empty() && e.key[0] == '\0') continue;  // a slice, read with its tensor
-      BundleEntry entry = decode("entry '" + e.key + "'", [&] { return decodeEntry(e.value); });
+      BundleEntry entry = decode("entry", e.key, [&] { return decodeEntry(e.value); });
       const auto dtype = dtypeOf(entry.dtype);
       if (!dtype) {
         if (unsupported++ == 0) unsupportedExample = e.key + " (" + tfTypeName(entry.dtype) + ")";
@@ -152,11 +152,18 @@ class BundleReader {
 
  private:
   template <typename Fn>
-  auto decode(const std::string& what, Fn&& fn) -> decltype(fn()) {
+  auto decode(std::string_view what, Fn&& fn) -> decltype(fn()) {
+    return decode(what, {}, std::forward<Fn>(fn));
+  }
+  // "malformed <what> '<key>': ..."; the message is only built on failure (100,000 entries).
+  template <typename Fn>
+  auto decode(std::string_view what, std::string_view key, Fn&& fn) -> decltype(fn()) {
     try {
       return fn();
     } catch (const WireError& e) {
-      throw fileError(index_, "malformed " + what + ": " + e.what());
+      std::string message = "malformed " + std::string(what);
+      if (!key.empty()) message += " '" + std::string(key) + "'";
+      throw fileError(index_, message + ": " + e.what());
     }
   }
 
@@ -225,7 +232,7 @@ class BundleReader {
       const std::int64_t length = extents[0].length.value_or(info.shape[0] - start);
       const auto it = sliceValues.find(sliceKey(info.key, extents));
       if (it == sliceValues.end()) throw fileError(index_, "tensor '" + info.key + "' names a slice the index does not hold");
-      const BundleEntry slice = decode("a slice of '" + info.key + "'", [&] { return decodeEntry(it->second); });
+      const BundleEntry slice = decode("a slice of", info.key, [&] { return decodeEntry(it->second); });
       if (start < 0 || length < 0 || slice.size < 0 || slice.offset < 0 ||
           static_cast<std::uint64_t>(slice.size) != static_cast<std::uint64_t>(length) * rowBytes)
         throw fileError(index_, "a slice of tensor '" + info.key + "' has the wrong size");

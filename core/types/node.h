@@ -26,6 +26,8 @@ class Node {
   Node& operator=(const Node&) = delete;
 
   NodeKind kind() const { return kind_; }
+  // Formats that learn a group's kind from what it holds decide it after building.
+  void setKind(NodeKind kind) { kind_ = kind; }
   const std::string& name() const { return name_; }
   NodeRole role() const { return role_; }
   Node* parent() const { return parent_; }

@@ -6,7 +6,6 @@
 #include <set>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "checkpoint/tree_builder.h"
 #include "io/error.h"
@@ -200,14 +199,7 @@ class TreeAssembler {
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::stable_sort(order.begin(), order.end(),
                      [&](std::size_t a, std::size_t b) { return placements_[a].role < placements_[b].role; });
-    // Layers are the nodes that directly hold model weights.
-    std::pmr::unordered_set<std::string_view> layers(&arena_);
-    layers.reserve(placements_.size());
-    for (const auto& p : placements_)
-      if (const auto cut = p.path.rfind('/'); p.role == NodeRole::Weights && cut != std::string_view::npos)
-        layers.insert(p.path.substr(0, cut));
     TreeBuilder builder;
-    builder.reserve(placements_.size() + layers.size());
     std::vector<std::pair<Node*, TensorInfo*>> variables;
     variables.reserve(placements_.size());
     // The previous path's nodes: sorted keys share prefixes, so most components are found here
@@ -220,16 +212,14 @@ class TreeAssembler {
       const std::string_view parentPath = cut == std::string_view::npos ? std::string_view() : path.substr(0, cut);
       const std::string_view leaf = cut == std::string_view::npos ? path : path.substr(cut + 1);
       Node* at = &builder.root();
-      std::size_t depth = 0, end = 0;
+      std::size_t depth = 0;
       bool reuse = true;
       forEachComponent(parentPath, [&](std::string_view c) {
-        end = static_cast<std::size_t>(c.data() + c.size() - parentPath.data());
         if (reuse && depth < chain.size() && chain[depth].first == c && chain[depth].second->role() == p.role) {
           at = chain[depth].second;
         } else {
           reuse = false;
-          const NodeKind kind = layers.count(parentPath.substr(0, end)) ? NodeKind::Layer : NodeKind::Group;
-          at = &builder.child(*at, std::string(c), kind, p.role);
+          at = &builder.child(*at, std::string(c), NodeKind::Group, p.role);
           chain.resize(depth);
           chain.emplace_back(c, at);
         }
@@ -245,6 +235,7 @@ class TreeAssembler {
       }
     }
     for (auto& [node, tensor] : variables) node->setTensor(std::move(*tensor));
+    builder.markLayersHoldingWeights();
     return builder.take();
   }
 
