@@ -90,9 +90,9 @@ void MainWindow::wireLoader(Side side) {
     if (!p->checkpoint()) p->setBusy(tr("Opening %1…").arg(name));
     statusBar()->showMessage(tr("Opening %1…").arg(name));
   });
-  connect(l, &CheckpointLoader::loaded, this, [this, p, side](std::shared_ptr<const Checkpoint> c) {
+  connect(l, &CheckpointLoader::loaded, this, [this, p, side](std::shared_ptr<const Checkpoint> c, std::shared_ptr<const FlatTree> tree) {
     statusBar()->showMessage(tr("Opened %1").arg(QString::fromStdString(c->path().string())), 5000);
-    p->setCheckpoint(c);
+    p->setCheckpoint(c, std::move(tree));
     rememberRecent(QString::fromStdString(c->path().string()));
     if (side == Side::Source)
       document_->setSource(std::move(c));

@@ -5,12 +5,14 @@
 #include <QtConcurrent>
 
 #include "formats/format_registry.h"
+#include "panes/release_in_background.h"
 
 namespace graft::ui {
 
 namespace {
 struct LoadResult {
   std::shared_ptr<const Checkpoint> checkpoint;
+  std::shared_ptr<const FlatTree> tree;
   QString error;
 };
 }  // namespace
@@ -28,15 +30,18 @@ void CheckpointLoader::load(const QString& path) {
     watcher->deleteLater();
     if (generation != generation_) return;  // superseded by a newer load
     if (r.checkpoint)
-      Q_EMIT loaded(r.checkpoint);
+      Q_EMIT loaded(r.checkpoint, r.tree);
     else
       Q_EMIT failed(path, r.error);
   });
   watcher->setFuture(QtConcurrent::run([path]() -> LoadResult {
     try {
-      return {FormatRegistry::builtin().open(QFile::encodeName(path).toStdString()), {}};
+      waitForBackgroundReleases();
+      std::shared_ptr<const Checkpoint> checkpoint = FormatRegistry::builtin().open(QFile::encodeName(path).toStdString());
+      auto tree = std::make_shared<const FlatTree>(checkpoint->root());
+      return {std::move(checkpoint), std::move(tree), {}};
     } catch (const std::exception& e) {
-      return {nullptr, QString::fromStdString(e.what())};
+      return {nullptr, nullptr, QString::fromStdString(e.what())};
     }
   }));
 }

@@ -107,8 +107,8 @@ void CheckpointPane::makeDropTarget(DropHandler* handler) {
   tree_->setDragDropMode(QAbstractItemView::DropOnly);
 }
 
-void CheckpointPane::setCheckpoint(std::shared_ptr<const Checkpoint> checkpoint) {
-  model_->setCheckpoint(std::move(checkpoint));  // keeps the filter typed so far
+void CheckpointPane::setCheckpoint(std::shared_ptr<const Checkpoint> checkpoint, std::shared_ptr<const FlatTree> tree) {
+  model_->setCheckpoint(std::move(checkpoint), std::move(tree));  // keeps the filter typed so far
   expandForFilter();
   showFilterStatus({});
   clearBusy();

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "checkpoint/checkpoint.h"
+#include "checkpoint/flat_tree.h"
 
 class QLabel;
 class QLineEdit;
@@ -24,7 +25,8 @@ class CheckpointPane : public QWidget {
   // title: "Source" or "Target"
   explicit CheckpointPane(const QString& title, QWidget* parent = nullptr);
 
-  void setCheckpoint(std::shared_ptr<const Checkpoint> checkpoint);
+  // `tree`: the checkpoint laid out flat, when the caller built it off the UI thread.
+  void setCheckpoint(std::shared_ptr<const Checkpoint> checkpoint, std::shared_ptr<const FlatTree> tree = nullptr);
   void makeDragSource();                         // the source: its nodes can be dragged
   void makeDropTarget(class DropHandler* handler);  // the target: shows statuses, takes drops
   const Checkpoint* checkpoint() const;

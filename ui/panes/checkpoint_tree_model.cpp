@@ -23,7 +23,7 @@ QString qs(const std::string& s) { return QString::fromStdString(s); }
 
 CheckpointTreeModel::CheckpointTreeModel(QObject* parent) : QAbstractItemModel(parent) {}
 
-void CheckpointTreeModel::setCheckpoint(std::shared_ptr<const Checkpoint> checkpoint) {
+void CheckpointTreeModel::setCheckpoint(std::shared_ptr<const Checkpoint> checkpoint, std::shared_ptr<const FlatTree> tree) {
   beginResetModel();
   auto oldCheckpoint = std::exchange(checkpoint_, std::move(checkpoint));
   auto oldTree = std::exchange(baseTree_, nullptr);
@@ -34,7 +34,8 @@ void CheckpointTreeModel::setCheckpoint(std::shared_ptr<const Checkpoint> checkp
   regexMatcher_->setTree(nullptr);
   releaseInBackground(std::move(oldTree));
   releaseInBackground(std::move(oldCheckpoint));
-  baseTree_ = tree_ = checkpoint_ ? std::make_shared<const FlatTree>(checkpoint_->root()) : nullptr;
+  if (checkpoint_ && !tree) tree = std::make_shared<const FlatTree>(checkpoint_->root());
+  baseTree_ = tree_ = checkpoint_ ? std::move(tree) : nullptr;
   if (checkpoint_) {
     TreeProjection::Options o;
     o.matches = matcher_;

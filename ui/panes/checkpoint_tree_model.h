@@ -23,7 +23,8 @@ class CheckpointTreeModel : public QAbstractItemModel {
 
   explicit CheckpointTreeModel(QObject* parent = nullptr);
 
-  void setCheckpoint(std::shared_ptr<const Checkpoint> checkpoint);
+  // `tree` must be `checkpoint`'s own layout; null builds it here.
+  void setCheckpoint(std::shared_ptr<const Checkpoint> checkpoint, std::shared_ptr<const FlatTree> tree = nullptr);
   // The plan's effect on this (target) tree: each node's status, and the variables it adds.
   void setPlanResult(const MergeEvaluation& evaluation);
   const NodeStatus* statusOf(const Node* node) const;
