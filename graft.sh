@@ -12,8 +12,8 @@ jobs="$(nproc 2>/dev/null || echo 2)"
 packages=(
   build-essential cmake ninja-build pkg-config
   qt6-base-dev qt6-base-dev-tools qt6-qpa-plugins libqt6svg6 libqcustomplot-dev libqcustomplot2.1-qt6
-  libhdf5-dev libsnappy-dev nlohmann-json3-dev libcli11-dev libssl-dev libgtest-dev libgmock-dev libeigen3-dev
-  hdf5-tools python3-h5py python3-numpy python3-snappy time
+  libhdf5-dev libsnappy-dev libzip-dev nlohmann-json3-dev libcli11-dev libssl-dev libgtest-dev libgmock-dev libeigen3-dev
+  hdf5-tools python3-h5py python3-numpy python3-snappy python3-torch time
   xvfb xauth fonts-dejavu-core
 )
 
