@@ -2,6 +2,7 @@
 
 #include "formats/keras2_h5_format.h"
 #include "formats/keras3_weights_format.h"
+#include "formats/keras_archive_format.h"
 #include "formats/safetensors_format.h"
 #include "formats/tensor_bundle_format.h"
 #include "io/error.h"
@@ -13,6 +14,7 @@ const FormatRegistry& FormatRegistry::builtin() {
     FormatRegistry r;
     r.add(std::make_unique<Keras2H5Format>());
     r.add(std::make_unique<Keras3WeightsFormat>());
+    r.add(std::make_unique<KerasArchiveFormat>());
     r.add(std::make_unique<TensorBundleFormat>());
     r.add(std::make_unique<SafetensorsFormat>());
     return r;

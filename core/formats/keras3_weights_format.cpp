@@ -133,8 +133,12 @@ std::string joinPath(const std::vector<std::string>& parts, std::size_t count) {
 
 class Keras3Reader {
  public:
-  Keras3Reader(const std::filesystem::path& path, std::shared_ptr<hdf5::OpenFile> file)
-      : path_(path), file_(file ? std::move(file) : std::make_shared<hdf5::OpenFile>(path)) {}
+  Keras3Reader(const std::filesystem::path& path, std::shared_ptr<hdf5::OpenFile> file, std::string formatId = "keras3-weights-h5",
+               LayerClasses layerClasses = {})
+      : path_(path),
+        file_(file ? std::move(file) : std::make_shared<hdf5::OpenFile>(path)),
+        formatId_(std::move(formatId)),
+        layerClasses_(std::move(layerClasses)) {}
 
   std::unique_ptr<Checkpoint> read() {
     if (const auto why = notKeras3Reason(file_->id()); !why.empty())
@@ -154,7 +158,7 @@ class Keras3Reader {
     formats_.set("layout", "weights");
 
     auto checkpoint = std::make_unique<Checkpoint>(
-        "keras3-weights-h5", path_, builder_.take(),
+        formatId_, path_, builder_.take(),
         std::make_shared<hdf5::DatasetStorage>(file_, std::move(datasetByKey_)));
     checkpoint->metadata() = std::move(metadata_);
     checkpoint->formatAttributes() = std::move(formats_);
@@ -232,6 +236,8 @@ class Keras3Reader {
       const bool ownsVars = owners_.count(joinPath(owner, k + 1)) > 0;
       const bool layer = ownsVars && role == NodeRole::Weights;
       node = &builder_.child(*node, owner[k], layer ? NodeKind::Layer : NodeKind::Group, role);
+      if (k == first && first == 1 && node->layerClass().empty())
+        if (const auto it = layerClasses_.find(owner[k]); it != layerClasses_.end()) node->setLayerClass(it->second);
     }
     return *node;
   }
@@ -274,6 +280,8 @@ class Keras3Reader {
 
   std::filesystem::path path_;
   std::shared_ptr<hdf5::OpenFile> file_;
+  std::string formatId_;
+  LayerClasses layerClasses_;
   std::vector<Entry> entries_;
   std::unordered_set<std::string> owners_;  // HDF5 paths of objects that have a vars group
   TreeBuilder builder_;
@@ -309,6 +317,11 @@ std::unique_ptr<Checkpoint> Keras3WeightsFormat::open(const std::filesystem::pat
 
 std::unique_ptr<Checkpoint> Keras3WeightsFormat::open(const FileProbe& probe) const {
   return Keras3Reader(probe.path(), probe.cached<hdf5::OpenFile>()).read();
+}
+
+std::unique_ptr<Checkpoint> readKeras3Weights(const std::filesystem::path& shownPath, std::shared_ptr<hdf5::OpenFile> file,
+                                              std::string formatId, LayerClasses layerClasses) {
+  return Keras3Reader(shownPath, std::move(file), std::move(formatId), std::move(layerClasses)).read();
 }
 
 }  // namespace graft

@@ -2,9 +2,16 @@
 // Keras 3 `model.save_weights("x.weights.h5")`: HDF5 with `layers/<key>/vars/<i>` datasets,
 // optional `optimizer/vars/<i>`, no file-level attributes (checkpoint-formats.md §4.1, §4.5).
 
+#include <string>
+#include <unordered_map>
+
 #include "formats/checkpoint_format.h"
 
 namespace graft {
+
+namespace hdf5 {
+class OpenFile;
+}
 
 class Keras3WeightsFormat final : public CheckpointFormat {
  public:
@@ -16,5 +23,13 @@ class Keras3WeightsFormat final : public CheckpointFormat {
   std::unique_ptr<Checkpoint> open(const std::filesystem::path& path) const override;
   std::unique_ptr<Checkpoint> open(const FileProbe& probe) const override;
 };
+
+// Layer container key under `layers/` ("conv2d_1") -> the layer's class ("Conv2D").
+using LayerClasses = std::unordered_map<std::string, std::string>;
+
+// Reads an open Keras 3 weights file. `shownPath` names it in the checkpoint and in errors;
+// `formatId` is the checkpoint's format ("keras3-zip" when the file lies inside a .keras).
+std::unique_ptr<Checkpoint> readKeras3Weights(const std::filesystem::path& shownPath, std::shared_ptr<hdf5::OpenFile> file,
+                                              std::string formatId, LayerClasses layerClasses);
 
 }  // namespace graft

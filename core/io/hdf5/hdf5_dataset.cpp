@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "io/error.h"
+#include "io/hdf5/embedded_file_driver.h"
 #include "io/hdf5/hdf5_attributes.h"
 
 namespace graft::hdf5 {
@@ -164,10 +165,9 @@ class DatasetStream final : public TensorStream {
       takeErrorMessage();
       return std::nullopt;
     }
-    if (H5Dget_storage_size(dataset_.get()) < size_ || addr > file_->raw().size() ||
-        size_ > file_->raw().size() - addr)
+    if (H5Dget_storage_size(dataset_.get()) < size_ || addr > file_->size() || size_ > file_->size() - addr)
       throw failure("data lies beyond the end of the file (truncated?)");
-    return addr;
+    return file_->base() + addr;
   }
 
   // Elements [first, last) in row-major order, as a few hyperslabs of whole rows.
@@ -216,9 +216,20 @@ class DatasetStream final : public TensorStream {
 
 }  // namespace
 
-OpenFile::OpenFile(const std::filesystem::path& path) : raw_(path) {
+OpenFile::OpenFile(const std::filesystem::path& path) : raw_(path), size_(raw_.size()) { open(H5P_DEFAULT); }
+
+OpenFile::OpenFile(const std::filesystem::path& path, std::uint64_t offset, std::uint64_t size)
+    : raw_(path), base_(offset), size_(size) {
+  if (offset > raw_.size() || size > raw_.size() - offset) throw fileError(path, "embedded HDF5 file lies outside the file");
   auto l = lock();
-  file_ = fileId(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+  const Id fapl = embeddedFileAccess(offset, size);
+  open(fapl.get());
+}
+
+void OpenFile::open(hid_t fapl) {
+  const std::filesystem::path& path = raw_.path();
+  auto l = lock();
+  file_ = fileId(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl));
   if (!file_) {
     const std::string why = takeErrorMessage();
     // HDF5 says "truncated file: eof = 700000, sblock->base_addr = 0, stored_eof = 1377088".

@@ -20,12 +20,21 @@ class OpenFile {
  public:
   // Throws graft::Error naming the file, with HDF5's most specific reason.
   explicit OpenFile(const std::filesystem::path& path);
+  // The HDF5 file lying verbatim at bytes [offset, offset + size) of `path` (a stored zip member).
+  OpenFile(const std::filesystem::path& path, std::uint64_t offset, std::uint64_t size);
   const std::filesystem::path& path() const { return raw_.path(); }
   hid_t id() const { return file_.get(); }
   const ReadOnlyFile& raw() const { return raw_; }
+  // Where the HDF5 file starts in raw() and how long it is: HDF5 addresses are relative to it.
+  std::uint64_t base() const { return base_; }
+  std::uint64_t size() const { return size_; }
 
  private:
+  void open(hid_t fapl);
+
   ReadOnlyFile raw_;
+  std::uint64_t base_ = 0;
+  std::uint64_t size_ = 0;
   Id file_;
 };
 

@@ -1,0 +1,149 @@
+#include "io/hdf5/embedded_file_driver.h"
+
+#include <H5FDpublic.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <new>
+
+#include "io/error.h"
+
+namespace graft::hdf5 {
+
+namespace {
+
+struct Placement {
+  std::uint64_t offset = 0;
+  std::uint64_t size = 0;
+};
+
+// HDF5 hands this back as H5FD_t*: the public part must come first.
+struct EmbeddedFile {
+  H5FD_t pub;
+  int fd = -1;
+  Placement place;
+  haddr_t eoa = 0;
+  dev_t device = 0;
+  ino_t inode = 0;
+};
+
+EmbeddedFile* self(H5FD_t* f) { return reinterpret_cast<EmbeddedFile*>(f); }
+const EmbeddedFile* self(const H5FD_t* f) { return reinterpret_cast<const EmbeddedFile*>(f); }
+
+void* copyPlacement(const void* p) { return new (std::nothrow) Placement(*static_cast<const Placement*>(p)); }
+herr_t freePlacement(void* p) {
+  delete static_cast<Placement*>(p);
+  return 0;
+}
+
+H5FD_t* openEmbedded(const char* name, unsigned flags, hid_t fapl, haddr_t) {
+  if (flags & (H5F_ACC_RDWR | H5F_ACC_CREAT | H5F_ACC_TRUNC)) return nullptr;  // read-only by design
+  const auto* place = static_cast<const Placement*>(H5Pget_driver_info(fapl));
+  if (!place) return nullptr;
+  const int fd = ::open(name, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return nullptr;
+  struct stat st{};
+  if (::fstat(fd, &st) != 0 || place->offset > static_cast<std::uint64_t>(st.st_size) ||
+      place->size > static_cast<std::uint64_t>(st.st_size) - place->offset) {
+    ::close(fd);
+    return nullptr;
+  }
+  auto* f = new (std::nothrow) EmbeddedFile{};
+  if (!f) {
+    ::close(fd);
+    return nullptr;
+  }
+  f->fd = fd;
+  f->place = *place;
+  f->device = st.st_dev;
+  f->inode = st.st_ino;
+  return &f->pub;
+}
+
+herr_t closeEmbedded(H5FD_t* file) {
+  EmbeddedFile* f = self(file);
+  ::close(f->fd);
+  delete f;
+  return 0;
+}
+
+int compareEmbedded(const H5FD_t* a, const H5FD_t* b) {
+  const EmbeddedFile *x = self(a), *y = self(b);
+  if (x->device != y->device) return x->device < y->device ? -1 : 1;
+  if (x->inode != y->inode) return x->inode < y->inode ? -1 : 1;
+  if (x->place.offset != y->place.offset) return x->place.offset < y->place.offset ? -1 : 1;
+  return 0;
+}
+
+herr_t queryEmbedded(const H5FD_t*, unsigned long* flags) {
+  if (flags) *flags = H5FD_FEAT_DATA_SIEVE | H5FD_FEAT_ACCUMULATE_METADATA;
+  return 0;
+}
+
+haddr_t eoaOf(const H5FD_t* file, H5FD_mem_t) { return self(file)->eoa; }
+herr_t setEoa(H5FD_t* file, H5FD_mem_t, haddr_t addr) {
+  self(file)->eoa = addr;
+  return 0;
+}
+haddr_t eofOf(const H5FD_t* file, H5FD_mem_t) { return self(file)->place.size; }
+
+herr_t handleOf(H5FD_t* file, hid_t, void** handle) {
+  *handle = &self(file)->fd;
+  return 0;
+}
+
+// Reads within the member; past its end reads zeros, as HDF5's own drivers do past EOF.
+herr_t readEmbedded(H5FD_t* file, H5FD_mem_t, hid_t, haddr_t addr, size_t size, void* buffer) {
+  const EmbeddedFile* f = self(file);
+  auto* out = static_cast<unsigned char*>(buffer);
+  if (addr == HADDR_UNDEF) return -1;
+  std::uint64_t at = addr;
+  while (size > 0) {
+    if (at >= f->place.size) {
+      std::memset(out, 0, size);
+      return 0;
+    }
+    const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(size, f->place.size - at));
+    const ssize_t n = ::pread(f->fd, out, want, static_cast<off_t>(f->place.offset + at));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return -1;
+    out += n;
+    at += static_cast<std::uint64_t>(n);
+    size -= static_cast<std::size_t>(n);
+  }
+  return 0;
+}
+
+herr_t refuseWrite(H5FD_t*, H5FD_mem_t, hid_t, haddr_t, size_t, const void*) { return -1; }
+
+const H5FD_class_t kEmbeddedDriver = {
+    "graft_embedded",
+    (haddr_t{1} << 62),
+    H5F_CLOSE_WEAK,
+    nullptr,  // terminate
+    nullptr, nullptr, nullptr,  // superblock driver info: none
+    sizeof(Placement), nullptr, copyPlacement, freePlacement,
+    0, nullptr, nullptr,  // no transfer properties
+    openEmbedded, closeEmbedded, compareEmbedded, queryEmbedded,
+    nullptr,  // type map
+    nullptr, nullptr,  // alloc, free: nothing is allocated in a read-only file
+    eoaOf, setEoa, eofOf, handleOf, readEmbedded, refuseWrite,
+    nullptr, nullptr, nullptr, nullptr,  // flush, truncate, lock, unlock
+    H5FD_FLMAP_DICHOTOMY};
+
+}  // namespace
+
+Id embeddedFileAccess(std::uint64_t offset, std::uint64_t size) {
+  static const hid_t driver = H5FDregister(&kEmbeddedDriver);
+  if (driver < 0) throw Error("cannot register Graft's embedded-file HDF5 driver: " + takeErrorMessage());
+  Id fapl = plistId(H5Pcreate(H5P_FILE_ACCESS));
+  const Placement place{offset, size};
+  if (!fapl || H5Pset_driver(fapl.get(), driver, &place) < 0)
+    throw Error("cannot set up HDF5 access to an embedded file: " + takeErrorMessage());
+  return fapl;
+}
+
+}  // namespace graft::hdf5
