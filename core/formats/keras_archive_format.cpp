@@ -95,7 +95,7 @@ std::string kerasSnakeCase(const std::string& className) {
 }
 
 SniffResult KerasArchiveFormat::sniff(const FileProbe& probe) const {
-  if (!isZip(probe)) return {0, "not a zip archive"};
+  if (!isZip(probe)) return {};  // other formats explain better what a non-zip file is not
   try {
     const ZipArchive zip(probe.path());
     if (!zip.find("config.json")) return {0, "a zip without config.json (not a .keras model)"};
