@@ -1,8 +1,5 @@
 #include "formats/keras2_h5_writer.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -10,7 +7,6 @@
 
 #include "checkpoint/tree_builder.h"
 #include "io/error.h"
-#include "io/write_at.h"
 #include "io/hdf5/hdf5_attributes.h"
 
 namespace graft {
@@ -101,100 +97,27 @@ void writeNameList(hid_t obj, const std::string& name, const std::vector<std::st
   }
 }
 
-// The HDF5 type h5py gives each numpy dtype.
-Id fileTypeFor(DType dtype) {
-  switch (dtype) {
-    case DType::Float32: return hdf5::typeId(H5Tcopy(H5T_IEEE_F32LE));
-    case DType::Float64: return hdf5::typeId(H5Tcopy(H5T_IEEE_F64LE));
-    case DType::Float16: {
-      Id t = hdf5::typeId(H5Tcopy(H5T_IEEE_F32LE));
-      H5Tset_fields(t.get(), 15, 10, 5, 0, 10);
-      H5Tset_size(t.get(), 2);
-      H5Tset_ebias(t.get(), 15);
-      return t;
-    }
-    case DType::Int8: return hdf5::typeId(H5Tcopy(H5T_STD_I8LE));
-    case DType::Int16: return hdf5::typeId(H5Tcopy(H5T_STD_I16LE));
-    case DType::Int32: return hdf5::typeId(H5Tcopy(H5T_STD_I32LE));
-    case DType::Int64: return hdf5::typeId(H5Tcopy(H5T_STD_I64LE));
-    case DType::UInt8: return hdf5::typeId(H5Tcopy(H5T_STD_U8LE));
-    case DType::UInt16: return hdf5::typeId(H5Tcopy(H5T_STD_U16LE));
-    case DType::UInt32: return hdf5::typeId(H5Tcopy(H5T_STD_U32LE));
-    case DType::UInt64: return hdf5::typeId(H5Tcopy(H5T_STD_U64LE));
-    case DType::Bool: {
-      Id t = hdf5::typeId(H5Tenum_create(H5T_STD_I8LE));
-      const std::int8_t f = 0, tr = 1;
-      H5Tenum_insert(t.get(), "FALSE", &f);
-      H5Tenum_insert(t.get(), "TRUE", &tr);
-      return t;
-    }
-    case DType::Complex64:
-    case DType::Complex128: {
-      const std::size_t half = dtype == DType::Complex64 ? 4 : 8;
-      Id t = hdf5::typeId(H5Tcreate(H5T_COMPOUND, 2 * half));
-      const hid_t part = half == 4 ? H5T_IEEE_F32LE : H5T_IEEE_F64LE;
-      H5Tinsert(t.get(), "r", 0, part);
-      H5Tinsert(t.get(), "i", half, part);
-      return t;
-    }
-    default:
-      throw Error("Keras 2 HDF5 cannot hold " + std::string(dtypeName(dtype)) + " tensors; cast them (e.g. to float32)");
-  }
-}
-
-// Pure file writes at a fixed offset; the dataset's space was allocated when it was created.
-class RawSink final : public TensorSink {
- public:
-  RawSink(const std::filesystem::path& path, int fd, std::optional<std::uint64_t> offset, std::uint64_t size, bool skipped)
-      : path_(path), fd_(fd), offset_(offset), size_(size), skipped_(skipped) {}
-  void write(std::span<const std::byte> bytes) override {
-    if (skipped_) return;  // a tensor the format has no place for (a warning says so)
-    if (bytes.size() > size_ - written_) throw fileError(path_, "more bytes than the tensor holds");
-    writeAt(path_, fd_, bytes, *offset_ + written_);
-    written_ += bytes.size();
-  }
-  std::optional<FileExtent> extent() const override {
-    if (!offset_ || skipped_) return std::nullopt;
-    return FileExtent{fd_, *offset_, std::nullopt};
-  }
-
- private:
-  std::filesystem::path path_;
-  int fd_;
-  std::optional<std::uint64_t> offset_;
-  std::uint64_t size_;
-  bool skipped_;
-  std::uint64_t written_ = 0;
-};
-
 std::pair<std::string, std::string> splitFirst(const std::string& key) {
   const auto slash = key.find('/');
   if (slash == std::string::npos) return {key, {}};
   return {key.substr(0, slash), key.substr(slash + 1)};
 }
 
-// Space for the whole result, reserved before HDF5 writes anything that could fail: a
-// failed flush inside libhdf5 1.10 leaves a dangling file id that crashes at exit, so a
-// full disk must be found here. Generous for metadata; HDF5 truncates the rest at close.
-void reserveSpace(int fd, const OutputLayout& layout, const std::filesystem::path& file) {
+// Generous for metadata; the writer gives back what HDF5 did not use.
+std::uint64_t reserveFor(const OutputLayout& layout) {
   std::uint64_t bytes = 1u << 20;
   for (const auto& t : layout.tensors) bytes += t.byteSize + 4096 + 4 * t.key.size();
   for (const auto& l : layout.layers) bytes += 1024 + 4 * l.size();
-  if (::fallocate(fd, 0, 0, static_cast<off_t>(bytes)) != 0 && errno != EOPNOTSUPP)
-    throw fileError(file, "not enough space for the result (" + std::to_string(bytes >> 20) + " MiB needed): " +
-                              std::strerror(errno));
+  return bytes;
 }
 
 }  // namespace
 
 Keras2H5Writer::Keras2H5Writer() = default;
 
-Keras2H5Writer::~Keras2H5Writer() {
-  if (fd_ >= 0) ::close(fd_);
-}
+Keras2H5Writer::~Keras2H5Writer() = default;
 
 void Keras2H5Writer::create(const std::filesystem::path& file, const OutputLayout& layout) {
-  path_ = file;
   const bool sameFormat = layout.model && layout.model->formatId() == "keras2-h5";
   const CheckpointMetadata empty;
   // A checkpoint of another format that declares a Keras 2 layout (one built in memory) is
@@ -242,33 +165,26 @@ void Keras2H5Writer::create(const std::filesystem::path& file, const OutputLayou
     optimizerNames.clear();
   }
 
+  file_.create(file, reserveFor(layout));
   auto l = hdf5::lock();
-  Id fapl = hdf5::plistId(H5Pcreate(H5P_FILE_ACCESS));
-  // Tensor data on page boundaries: kernel-side copies into the file then move whole pages.
-  H5Pset_alignment(fapl.get(), 64 * 1024, 4096);
-  file_ = hdf5::fileId(H5Fcreate(file.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()));
-  if (!file_) throw fileError(file, "cannot create HDF5 file: " + hdf5::takeErrorMessage());
-  fd_ = ::open(file.c_str(), O_WRONLY | O_CLOEXEC);
-  if (fd_ < 0) throw fileError(file, std::string("cannot open for writing: ") + std::strerror(errno));
-  reserveSpace(fd_, layout, file);
   try {
     Id modelWeights;
-    hid_t weights = file_.get();
+    hid_t weights = file_.id();
     if (fullModel) {
       if (version && had("keras_version"))
-        writeScalarString(file_.get(), "keras_version", *version, encoding("keras_version", hdf5::StringEncoding::VariableUtf8));
+        writeScalarString(file_.id(), "keras_version", *version, encoding("keras_version", hdf5::StringEncoding::VariableUtf8));
       if (backend && had("backend"))
-        writeScalarString(file_.get(), "backend", *backend, encoding("backend", hdf5::StringEncoding::VariableUtf8));
+        writeScalarString(file_.id(), "backend", *backend, encoding("backend", hdf5::StringEncoding::VariableUtf8));
       if (attrs.has("model_config")) {
         if (layout.keepModelConfig)
-          writeScalarString(file_.get(), "model_config", attrs.get("model_config"), encoding("model_config", vlenAscii));
+          writeScalarString(file_.id(), "model_config", attrs.get("model_config"), encoding("model_config", vlenAscii));
         else
           warnings_.push_back("model_config dropped: the result's layers or shapes differ from the target model "
                               "(rebuild the model in Keras and use load_weights)");
       }
       if (attrs.has("training_config"))
-        writeScalarString(file_.get(), "training_config", attrs.get("training_config"), encoding("training_config", vlenAscii));
-      modelWeights = hdf5::groupId(H5Gcreate2(file_.get(), "model_weights", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+        writeScalarString(file_.id(), "training_config", attrs.get("training_config"), encoding("training_config", vlenAscii));
+      modelWeights = hdf5::groupId(H5Gcreate2(file_.id(), "model_weights", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
       if (!modelWeights) throw Error("cannot create model_weights: " + hdf5::takeErrorMessage());
       weights = modelWeights.get();
     }
@@ -289,18 +205,11 @@ void Keras2H5Writer::create(const std::filesystem::path& file, const OutputLayou
       writeNameList(g.get(), "weight_names", it == weightNames.end() ? std::vector<std::string>{} : it->second, weightNamesEncoding);
     }
     if (!optimizerNames.empty()) {
-      Id g = hdf5::groupId(H5Gcreate2(file_.get(), "optimizer_weights", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+      Id g = hdf5::groupId(H5Gcreate2(file_.id(), "optimizer_weights", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
       if (!g) throw Error("cannot create optimizer_weights: " + hdf5::takeErrorMessage());
       writeNameList(g.get(), "weight_names", optimizerNames, weightNamesEncoding);
     }
 
-    Id lcpl = hdf5::plistId(H5Pcreate(H5P_LINK_CREATE));
-    H5Pset_create_intermediate_group(lcpl.get(), 1);
-    Id dcpl = hdf5::plistId(H5Pcreate(H5P_DATASET_CREATE));
-    H5Pset_layout(dcpl.get(), H5D_CONTIGUOUS);
-    // Space reserved now and never filled by HDF5: the bytes are written straight to the file.
-    H5Pset_alloc_time(dcpl.get(), H5D_ALLOC_TIME_EARLY);
-    H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_NEVER);
     offsets_.clear();
     sizes_.clear();
     skipped_.clear();
@@ -311,51 +220,22 @@ void Keras2H5Writer::create(const std::filesystem::path& file, const OutputLayou
         skipped_.push_back(true);
         continue;
       }
-      Id type = fileTypeFor(t.dtype);
-      std::vector<hsize_t> dims(t.shape.dims().begin(), t.shape.dims().end());
-      Id space = hdf5::spaceId(dims.empty() ? H5Screate(H5S_SCALAR) : H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr));
+      const Id type = hdf5::h5pyFileType(t.dtype, "Keras 2");
       const std::string path = t.role == NodeRole::Optimizer ? "/" + t.key : (fullModel ? "/model_weights/" : "/") + t.key;
-      Id ds = hdf5::datasetId(H5Dcreate2(file_.get(), path.c_str(), type.get(), space.get(), lcpl.get(), dcpl.get(), H5P_DEFAULT));
-      if (!ds) throw Error("cannot create dataset '" + t.key + "': " + hdf5::takeErrorMessage());
-      const haddr_t addr = H5Dget_offset(ds.get());
-      if (addr == HADDR_UNDEF) {
-        hdf5::takeErrorMessage();
-        if (t.byteSize != 0) throw Error("no storage was allocated for '" + t.key + "'");
-        offsets_.emplace_back();
-      } else {
-        offsets_.emplace_back(addr);
-      }
+      offsets_.push_back(file_.addDataset(path, type.get(), t.shape, t.byteSize));
       sizes_.push_back(t.byteSize);
       skipped_.push_back(false);
     }
-    check(H5Fflush(file_.get(), H5F_SCOPE_GLOBAL), "cannot write file structure");
+    file_.flush();
   } catch (const Error& e) {
     throw fileError(file, e.what());
   }
 }
 
 std::unique_ptr<TensorSink> Keras2H5Writer::tensor(std::size_t index) {
-  return std::make_unique<RawSink>(path_, fd_, offsets_.at(index), sizes_.at(index), skipped_.at(index));
+  return file_.sink(offsets_.at(index), sizes_.at(index), skipped_.at(index));
 }
 
-void Keras2H5Writer::finish() {
-  if (fd_ >= 0) {
-    const int rc = ::close(fd_);
-    fd_ = -1;
-    if (rc != 0) throw fileError(path_, std::string("write failed: ") + std::strerror(errno));
-  }
-  auto l = hdf5::lock();
-  if (file_) {
-    // libhdf5 trims a file to its end only when its own writes stopped short of it, so the
-    // space reserved in create() can outlive the close; the end is known before it.
-    haddr_t end = HADDR_UNDEF;
-    if (H5Fflush(file_.get(), H5F_SCOPE_GLOBAL) < 0 || H5Fget_eoa(file_.get(), &end) < 0) end = HADDR_UNDEF;
-    const herr_t rc = H5Fclose(file_.release());
-    if (rc < 0) throw fileError(path_, "cannot complete the HDF5 file: " + hdf5::takeErrorMessage());
-    std::error_code ec;
-    if (end != HADDR_UNDEF && std::filesystem::file_size(path_, ec) > end && !ec) std::filesystem::resize_file(path_, end, ec);
-    if (ec) throw fileError(path_, "cannot release the space reserved for writing: " + ec.message());
-  }
-}
+void Keras2H5Writer::finish() { file_.finish(); }
 
 }  // namespace graft

@@ -4,7 +4,7 @@
 // keras_version kept, model_config kept when the layout says it is still true.
 
 #include "formats/checkpoint_writer.h"
-#include "io/hdf5/hdf5_library.h"
+#include "io/hdf5/tensor_file_writer.h"
 
 namespace graft {
 
@@ -18,9 +18,7 @@ class Keras2H5Writer final : public CheckpointWriter {
   std::vector<std::string> warnings() const override { return warnings_; }
 
  private:
-  std::filesystem::path path_;
-  hdf5::Id file_;
-  int fd_ = -1;
+  hdf5::TensorFileWriter file_;
   std::vector<std::optional<std::uint64_t>> offsets_;  // where each tensor's bytes go
   std::vector<std::uint64_t> sizes_;
   std::vector<bool> skipped_;
