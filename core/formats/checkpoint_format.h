@@ -43,6 +43,14 @@ class CheckpointFormat {
     (void)path;
     return std::nullopt;
   }
+  // Native keys for tensors from another format, all at once (Keras 3 numbers a layer's
+  // variables by position): `paths` are their tree paths, `keys` their keys where they come
+  // from. By default each path goes through keyForForeignPath, and keeps its key without one.
+  virtual std::vector<std::string> foreignKeys(const std::vector<std::string>& paths, const std::vector<std::string>& keys) const {
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < paths.size(); ++i) out.push_back(keyForForeignPath(paths[i]).value_or(keys[i]));
+    return out;
+  }
   // The main file an export to `requested` writes (TF: "out" -> "out.index").
   virtual std::filesystem::path outputFile(const std::filesystem::path& requested) const { return requested; }
   // A writer when capabilities() include Write, else nullptr.

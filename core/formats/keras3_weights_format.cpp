@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "checkpoint/tree_builder.h"
+#include "formats/keras3_weights_writer.h"
 #include "io/error.h"
 #include "io/hdf5/hdf5_attributes.h"
 #include "io/hdf5/hdf5_dataset.h"
@@ -318,6 +319,13 @@ std::unique_ptr<Checkpoint> Keras3WeightsFormat::open(const std::filesystem::pat
 std::unique_ptr<Checkpoint> Keras3WeightsFormat::open(const FileProbe& probe) const {
   return Keras3Reader(probe.path(), probe.cached<hdf5::OpenFile>()).read();
 }
+
+std::vector<std::string> Keras3WeightsFormat::foreignKeys(const std::vector<std::string>& paths,
+                                                         const std::vector<std::string>& keys) const {
+  return keras3KeysFor(paths, keys);
+}
+
+std::unique_ptr<CheckpointWriter> Keras3WeightsFormat::createWriter() const { return std::make_unique<Keras3WeightsWriter>(); }
 
 std::unique_ptr<Checkpoint> readKeras3Weights(const std::filesystem::path& shownPath, std::shared_ptr<hdf5::OpenFile> file,
                                               std::string formatId, LayerClasses layerClasses) {

@@ -17,11 +17,13 @@ class Keras3WeightsFormat final : public CheckpointFormat {
  public:
   std::string id() const override { return "keras3-weights-h5"; }
   std::string displayName() const override { return "Keras 3 weights (.weights.h5)"; }
-  FormatCapability capabilities() const override { return FormatCapability::Read; }
+  FormatCapability capabilities() const override { return FormatCapability::ReadWrite; }
   std::vector<std::string> fileExtensions() const override { return {".weights.h5", ".h5"}; }
   SniffResult sniff(const FileProbe& probe) const override;
   std::unique_ptr<Checkpoint> open(const std::filesystem::path& path) const override;
   std::unique_ptr<Checkpoint> open(const FileProbe& probe) const override;
+  std::vector<std::string> foreignKeys(const std::vector<std::string>& paths, const std::vector<std::string>& keys) const override;
+  std::unique_ptr<CheckpointWriter> createWriter() const override;
 };
 
 // Layer container key under `layers/` ("conv2d_1") -> the layer's class ("Conv2D").

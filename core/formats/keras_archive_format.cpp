@@ -8,6 +8,8 @@
 #include <regex>
 
 #include "formats/keras3_weights_format.h"
+#include "formats/keras3_weights_writer.h"
+#include "formats/keras_archive_writer.h"
 #include "io/error.h"
 #include "io/hdf5/hdf5_dataset.h"
 #include "io/zip_archive.h"
@@ -25,9 +27,10 @@ constexpr std::uint64_t kMaxInflatedWeights = std::uint64_t{64} << 30;
 
 bool isZip(const FileProbe& probe) { return probe.hasBytesAt(0, {'P', 'K', 3, 4}); }
 
-json parseMember(const ZipArchive& zip, const ZipMember& member, std::uint64_t maxBytes) {
+json parseMember(const ZipArchive& zip, const ZipMember& member, std::uint64_t maxBytes, std::string& text) {
+  text = zip.read(member, maxBytes);
   try {
-    return json::parse(zip.read(member, maxBytes));
+    return json::parse(text);
   } catch (const json::exception& e) {
     throw fileError(zip.path(), member.name + " is not valid JSON: " + e.what());
   }
@@ -94,6 +97,13 @@ std::string kerasSnakeCase(const std::string& className) {
   return s;
 }
 
+std::vector<std::string> KerasArchiveFormat::foreignKeys(const std::vector<std::string>& paths,
+                                                        const std::vector<std::string>& keys) const {
+  return keras3KeysFor(paths, keys);
+}
+
+std::unique_ptr<CheckpointWriter> KerasArchiveFormat::createWriter() const { return std::make_unique<KerasArchiveWriter>(); }
+
 SniffResult KerasArchiveFormat::sniff(const FileProbe& probe) const {
   if (!isZip(probe)) return {};  // other formats explain better what a non-zip file is not
   try {
@@ -118,13 +128,16 @@ std::unique_ptr<Checkpoint> KerasArchiveFormat::open(const std::filesystem::path
     throw fileError(path, "no model.weights.h5 in the archive (not a .keras model?)");
   }
   json metadata = json::object(), config = json::object();
-  if (const ZipMember* m = zip.find("metadata.json")) metadata = parseMember(zip, *m, kMaxMetadataBytes);
-  if (const ZipMember* m = zip.find("config.json")) config = parseMember(zip, *m, kMaxConfigBytes);
+  std::string metadataText, configText;  // kept verbatim for a writer of this format
+  if (const ZipMember* m = zip.find("metadata.json")) metadata = parseMember(zip, *m, kMaxMetadataBytes, metadataText);
+  if (const ZipMember* m = zip.find("config.json")) config = parseMember(zip, *m, kMaxConfigBytes, configText);
 
   auto file = weights->stored ? std::make_shared<hdf5::OpenFile>(path, weights->dataOffset, weights->size)
                               : openInflated(zip, *weights);
   auto checkpoint = readKeras3Weights(path, std::move(file), id(), layerClassesOf(config));
 
+  if (!metadataText.empty()) checkpoint->formatAttributes().set("metadata.json", std::move(metadataText));
+  if (!configText.empty()) checkpoint->formatAttributes().set("config.json", std::move(configText));
   auto& meta = checkpoint->metadata();
   const std::string version = metadata.is_object() ? stringAt(metadata, "keras_version") : std::string();
   meta.set("layout", ".keras archive (metadata.json, config.json, model.weights.h5)");

@@ -12,11 +12,13 @@ class KerasArchiveFormat final : public CheckpointFormat {
  public:
   std::string id() const override { return "keras3-zip"; }
   std::string displayName() const override { return "Keras model (.keras)"; }
-  FormatCapability capabilities() const override { return FormatCapability::Read; }
+  FormatCapability capabilities() const override { return FormatCapability::ReadWrite; }
   std::vector<std::string> fileExtensions() const override { return {".keras"}; }
   SniffResult sniff(const FileProbe& probe) const override;
   using CheckpointFormat::open;
   std::unique_ptr<Checkpoint> open(const std::filesystem::path& path) const override;
+  std::vector<std::string> foreignKeys(const std::vector<std::string>& paths, const std::vector<std::string>& keys) const override;
+  std::unique_ptr<CheckpointWriter> createWriter() const override;
 };
 
 // "MaxPooling2D" -> "max_pooling2d": how Keras names a layer's container in the weights file.

@@ -109,11 +109,17 @@ class Exporter {
     layout.layers = resultLayers(target_, items_, evaluation_);
     layout.keepModelConfig = modelUnchanged(evaluation_);
     const bool foreign = format->id() != target_.formatId();  // e.g. a Keras 2 file written as a TF checkpoint
-    for (const auto& item : items_) {
+    std::vector<std::string> keys;
+    for (const auto& item : items_) keys.push_back(item.slot->outputKey);
+    if (foreign) {
+      std::vector<std::string> paths;
+      for (const auto& item : items_) paths.push_back(item.slot->path);
+      keys = format->foreignKeys(paths, keys);
+    }
+    for (std::size_t i = 0; i < items_.size(); ++i) {
+      const Item& item = items_[i];
       OutputTensor t;
-      t.key = item.slot->outputKey;
-      if (foreign)
-        if (auto key = format->keyForForeignPath(item.slot->path)) t.key = std::move(*key);
+      t.key = std::move(keys[i]);
       t.dtype = item.slot->dtype;
       t.shape = item.slot->shape;
       // A string tensor's size is that of its source bytes (per element: uint64 length, bytes).
