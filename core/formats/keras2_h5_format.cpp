@@ -246,4 +246,12 @@ std::unique_ptr<Checkpoint> Keras2H5Format::open(const FileProbe& probe) const {
 
 namespace graft {
 std::unique_ptr<CheckpointWriter> Keras2H5Format::createWriter() const { return std::make_unique<Keras2H5Writer>(); }
+std::optional<std::string> Keras2H5Format::keyForForeignPath(const std::string& path) const {
+  std::vector<std::string> parts = splitPath(joinedWithoutOutputIndex(path, '/'));
+  if (parts.size() < 2) return std::nullopt;  // a variable outside any layer has no Keras 2 place
+  const std::string layer = parts.front();
+  if (parts.size() == 2 || parts[1] != layer) parts.insert(parts.begin() + 1, layer);
+  return joinPath(parts, '/') + ":0";
+}
+
 }  // namespace graft

@@ -10,6 +10,8 @@ class Keras2H5Format final : public CheckpointFormat {
  public:
   std::string id() const override { return "keras2-h5"; }
   std::string displayName() const override { return "Keras 2 HDF5"; }
+  // "dense/kernel" -> "dense/dense/kernel:0": the layer, then its weight name with an output index.
+  std::optional<std::string> keyForForeignPath(const std::string& path) const override;
   FormatCapability capabilities() const override { return FormatCapability::ReadWrite; }
   std::vector<std::string> fileExtensions() const override { return {".h5", ".hdf5", ".keras"}; }
   SniffResult sniff(const FileProbe& probe) const override;

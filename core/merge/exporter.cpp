@@ -36,8 +36,11 @@ void refuseInputs(const std::filesystem::path& output, const Checkpoint& source,
 
 // Top-level layers of the result: the target's (renamed, dropped ones gone, weightless
 // ones kept), then layers that only added variables bring.
-std::vector<std::string> resultLayers(const Checkpoint& target, const std::vector<Item>& items,
+// `keys` are the items' keys in the output format.
+std::vector<std::string> resultLayers(const Checkpoint& target, const std::vector<Item>& items, const std::vector<std::string>& keys,
                                       const MergeEvaluation& evaluation) {
+  std::unordered_map<const ResultSlot*, const std::string*> keyOf;
+  for (std::size_t i = 0; i < items.size(); ++i) keyOf.emplace(items[i].slot, &keys[i]);
   // Per top-level node of the target that has slots: the output name of its last kept slot,
   // none when every slot was dropped (one pass over the slots: 100,000 variables in 58,000
   // layers stay linear).
@@ -48,7 +51,7 @@ std::vector<std::string> resultLayers(const Checkpoint& target, const std::vecto
     while (top->parent() && top->parent()->parent()) top = top->parent();
     if (top == s.target) continue;  // a variable at the root belongs to no layer
     auto& name = keptName[top];
-    if (s.status != SlotStatus::Dropped) name = firstComponent(s.outputKey);
+    if (const auto it = keyOf.find(&s); it != keyOf.end()) name = firstComponent(*it->second);
   }
   std::vector<std::string> layers;
   std::set<std::string> seen;
@@ -61,9 +64,9 @@ std::vector<std::string> resultLayers(const Checkpoint& target, const std::vecto
     }
     if (seen.insert(name).second) layers.push_back(name);
   }
-  for (const auto& item : items)
-    if (item.slot->role == NodeRole::Weights) {
-      const std::string layer = firstComponent(item.slot->outputKey);
+  for (std::size_t i = 0; i < items.size(); ++i)
+    if (items[i].slot->role == NodeRole::Weights) {
+      const std::string layer = firstComponent(keys[i]);
       if (seen.insert(layer).second) layers.push_back(layer);
     }
   return layers;
@@ -106,7 +109,6 @@ class Exporter {
 
     OutputLayout layout;
     layout.model = &target_;
-    layout.layers = resultLayers(target_, items_, evaluation_);
     layout.keepModelConfig = modelUnchanged(evaluation_);
     const bool foreign = format->id() != target_.formatId();  // e.g. a Keras 2 file written as a TF checkpoint
     std::vector<std::string> keys;
@@ -116,6 +118,7 @@ class Exporter {
       for (const auto& item : items_) paths.push_back(item.slot->path);
       keys = format->foreignKeys(paths, keys);
     }
+    layout.layers = resultLayers(target_, items_, keys, evaluation_);
     for (std::size_t i = 0; i < items_.size(); ++i) {
       const Item& item = items_[i];
       OutputTensor t;
