@@ -14,6 +14,7 @@ namespace {
 struct ConvertArgs {
   std::string input, output, format, layout, dtype;
   bool noVerify = false, quiet = false, sync = false;
+  std::uint64_t shardBytes = 0;
 };
 
 int runConvert(const ConvertArgs& a) {
@@ -46,7 +47,7 @@ int runConvert(const ConvertArgs& a) {
     const std::size_t n = castFloatingTensors(evaluation, *dtype);
     if (!a.quiet) std::fprintf(stderr, "dtype: %zu floating tensors cast to %s\n", n, a.dtype.c_str());
   }
-  return exportWithProgress(*input, *input, evaluation, a.output, !a.noVerify, a.quiet, a.sync, format);
+  return exportWithProgress(*input, *input, evaluation, a.output, !a.noVerify, a.quiet, a.sync, format, a.shardBytes);
 }
 
 }  // namespace
@@ -60,6 +61,9 @@ void addConvertCommand(CLI::App& app, std::function<int()>& run) {
   c->add_option("--layout", a->layout, "Convert layer conventions: keras (kernel (in, out), HWIO, gamma/beta/moving_*) or "
                                        "torch (weight (out, in), OIHW, weight/bias/running_*)");
   c->add_option("--dtype", a->dtype, "Cast every floating-point tensor: float16, bfloat16 or float32");
+  c->add_option("--shard-size", a->shardBytes,
+                "Largest shard of a sharded safetensors output (OUT named *.safetensors.index.json), e.g. 2GB; default 5GB")
+      ->transform(CLI::AsSizeValue(true));
   c->add_flag("--no-verify", a->noVerify, "Do not re-read and compare the written file");
   c->add_flag("--sync", a->sync, "fsync the result before moving it into place (survives a power loss)");
   c->add_flag("-q,--quiet", a->quiet, "No progress bar and no summary");

@@ -9,12 +9,14 @@
 namespace graft::cli {
 
 int exportWithProgress(const Checkpoint& source, const Checkpoint& target, const MergeEvaluation& evaluation,
-                       const std::filesystem::path& output, bool verify, bool quiet, bool durable, const CheckpointFormat* format) {
+                       const std::filesystem::path& output, bool verify, bool quiet, bool durable, const CheckpointFormat* format,
+                       std::uint64_t shardBytes) {
   ProgressBar bar(quiet);
   ExportOptions options;
   options.verify = verify;
   options.durable = durable;
   options.format = format;
+  options.shardBytes = shardBytes;
   options.progress = [&bar](const ExportProgress& p) { bar.update(p); };
   ExportReport report;
   try {

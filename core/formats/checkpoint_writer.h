@@ -28,6 +28,7 @@ struct OutputLayout {
   std::vector<OutputTensor> tensors;  // in the order they are written
   const Checkpoint* model = nullptr;  // the checkpoint whose file-level facts the output keeps
   bool keepModelConfig = true;        // false when the result's layers or shapes differ from it
+  std::uint64_t shardBytes = 0;       // largest shard where the format shards (safetensors); 0: its default
 };
 
 class TensorSink {
@@ -57,6 +58,9 @@ class CheckpointWriter {
     (void)index;
     return false;
   }
+  // Called after verification, just before the files move into place: a format whose main
+  // file names its companions (a sharded index) switches from their temporary names here.
+  virtual void prepareCommit(const std::filesystem::path& destination) { (void)destination; }
   // Files written beside `file` besides it (data shards), each with the name it takes beside
   // `destination`, the main file's final name.
   virtual std::vector<std::pair<std::filesystem::path, std::filesystem::path>> companions(

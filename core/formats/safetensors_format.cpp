@@ -9,7 +9,7 @@
 #include <unordered_set>
 
 #include "checkpoint/tree_builder.h"
-#include "formats/safetensors_writer.h"
+#include "formats/safetensors_set_writer.h"
 #include "io/error.h"
 #include "io/read_only_file.h"
 
@@ -514,7 +514,7 @@ std::optional<fs::path> SafetensorsFormat::resolve(const fs::path& path) const {
   return std::nullopt;
 }
 
-std::unique_ptr<CheckpointWriter> SafetensorsFormat::createWriter() const { return std::make_unique<SafetensorsWriter>(); }
+std::unique_ptr<CheckpointWriter> SafetensorsFormat::createWriter() const { return std::make_unique<SafetensorsSetWriter>(); }
 
 std::unique_ptr<Checkpoint> SafetensorsFormat::open(const fs::path& path) const {
   std::error_code ec;

@@ -3,7 +3,7 @@
 // §5.6): tensors sorted by dtype (the Rust Dtype enum, descending) then name, packed back to
 // back; header JSON padded with spaces to a multiple of 8. `__metadata__` is kept verbatim
 // from a safetensors model (absent stays absent); other sources get {"format":"pt"}.
-// Sharded output (model.safetensors.index.json + shards) is not written.
+// Sharded sets are written by SafetensorsSetWriter, one of these per shard.
 
 #include <cstdint>
 #include <string>

@@ -16,8 +16,12 @@ namespace graft {
 AtomicOutput::AtomicOutput(std::filesystem::path destination) : destination_(std::move(destination)) {
   const auto folder = destination_.parent_path().empty() ? std::filesystem::path(".") : destination_.parent_path();
   if (!std::filesystem::is_directory(folder)) throw fileError(destination_, "the folder does not exist");
-  const std::string extension = destination_.extension().string();
-  const std::string stem = destination_.filename().string().substr(0, destination_.filename().string().size() - extension.size());
+  // Every suffix is kept ("model.safetensors.index.json", "x.weights.h5"): formats recognise
+  // their files by compound endings, and verification reopens the temporary file.
+  const std::string name = destination_.filename().string();
+  const auto dot = name.find('.', 1);
+  const std::string extension = dot == std::string::npos ? std::string() : name.substr(dot);
+  const std::string stem = name.substr(0, name.size() - extension.size());
   std::string templ = (folder / ("." + stem + ".graft-XXXXXX" + extension)).string();
   const int fd = ::mkstemps(templ.data(), static_cast<int>(extension.size()));
   if (fd < 0) throw fileError(destination_, std::string("cannot create a file in its folder: ") + std::strerror(errno));

@@ -16,7 +16,7 @@ class AtomicOutput {
   AtomicOutput(const AtomicOutput&) = delete;
   AtomicOutput& operator=(const AtomicOutput&) = delete;
 
-  // Ends with the destination's extension, so a format that finds companion files by the
+  // Ends with the destination's suffixes (all after its first dot), so a format that finds companion files by the
   // main file's name (PREFIX.index -> PREFIX.data-...) can reopen the temporary result.
   const std::filesystem::path& temporaryPath() const { return temp_; }
   // Another file written beside the temporary one that moves to `destination` on commit

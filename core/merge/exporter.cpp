@@ -110,6 +110,7 @@ class Exporter {
     OutputLayout layout;
     layout.model = &target_;
     layout.keepModelConfig = modelUnchanged(evaluation_);
+    layout.shardBytes = options_.shardBytes;
     const bool foreign = format->id() != target_.formatId();  // e.g. a Keras 2 file written as a TF checkpoint
     std::vector<std::string> keys;
     for (const auto& item : items_) keys.push_back(item.slot->outputKey);
@@ -146,6 +147,7 @@ class Exporter {
       }
       writer->finish();
       if (options_.verify) verify(out.temporaryPath(), layout, *format, *writer);
+      writer->prepareCommit(output_);
     } catch (const ExportCancelled&) {
       throw;
     } catch (const Error& e) {

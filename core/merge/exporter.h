@@ -31,6 +31,7 @@ struct ExportOptions {
   std::function<void(const ExportProgress&)> progress;    // called from the exporting thread
   const std::atomic<bool>* cancel = nullptr;              // set to stop; the export throws ExportCancelled
   std::size_t chunkBytes = 8u << 20;
+  std::uint64_t shardBytes = 0;                           // largest output shard, where the format shards; 0: its default
 };
 
 struct ExportReport {
