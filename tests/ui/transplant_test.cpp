@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <QApplication>
+#include <QComboBox>
 #include <QMimeData>
 #include <QSignalSpy>
 #include <QTest>
@@ -13,6 +14,7 @@
 #include "checkpoint_variants.h"
 #include "export/export_dialog.h"
 #include "export/export_worker.h"
+#include "formats/format_registry.h"
 #include "main_window.h"
 #include "window_test_support.h"
 #include "merge/matcher.h"
@@ -240,6 +242,35 @@ TEST_F(Transplant, ExportFromTheDialogWritesWhatGraftCliMergeWritesFromTheSavedP
   auto list = [](const fs::path& f) { return test::runCommand({GRAFT_CLI_PATH, "ls", "--json", "--checksums", f.string()}).out; };
   EXPECT_EQ(list(dir_ / "from-window.h5"), list(dir_ / "from-cli.h5"));
   EXPECT_FALSE(list(dir_ / "from-window.h5").empty());
+}
+
+TEST_F(Transplant, TheDialogExportsToAnotherFrameworksConventionsAndDtype) {
+  matchAndSkipConflicts(*window_, doc_);
+  ui::ExportDialog* dialog = window_->showExportDialog();
+  ASSERT_NE(dialog, nullptr);
+  auto choose = [&](const char* combo, const QString& data) {
+    auto* box = dialog->findChild<QComboBox*>(QString::fromLatin1(combo));
+    ASSERT_NE(box, nullptr) << combo;
+    const int i = box->findData(data);
+    ASSERT_GE(i, 0) << combo << " has no " << data.toStdString();
+    box->setCurrentIndex(i);
+  };
+  choose("format", QStringLiteral("safetensors"));
+  choose("layoutConvention", QStringLiteral("torch"));
+  choose("castTo", QStringLiteral("float16"));
+  dialog->setOutputPath(QString::fromStdString((dir_ / "torch.safetensors").string()));
+  QSignalSpy done(dialog->worker(), &ui::ExportWorker::finished);
+  ASSERT_TRUE(dialog->startExport(true));
+  ASSERT_TRUE(done.wait(30000)) << dialog->summaryText().toStdString();
+  const auto result = FormatRegistry::builtin().open(dir_ / "torch.safetensors");
+  const Node* kernel = doc_->target()->findByPath("conv2d/kernel:0");
+  ASSERT_NE(kernel, nullptr);
+  const Node* weight = result->findByKey("conv2d.weight");
+  ASSERT_NE(weight, nullptr) << "Keras' conv2d/kernel:0 becomes PyTorch's conv2d.weight";
+  const auto& hwio = kernel->tensor()->shape.dims();
+  EXPECT_EQ(weight->tensor()->shape, (Shape{hwio[3], hwio[2], hwio[0], hwio[1]}));
+  EXPECT_EQ(weight->tensor()->dtype, DType::Float16);
+  EXPECT_TRUE(result->findByKey("batch_normalization.running_var"));
 }
 
 TEST_F(Transplant, CancelledExportLeavesNothingBehind) {

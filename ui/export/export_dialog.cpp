@@ -18,6 +18,7 @@
 
 #include "export/export_worker.h"
 #include "formats/format_registry.h"
+#include "merge/layout_conversion.h"
 #include "plan/plan_document.h"
 #include "text/units.h"
 
@@ -40,6 +41,21 @@ ExportDialog::ExportDialog(PlanDocument* document, const QString& suggestedPath,
     if (f->createWriter()) format_->addItem(QString::fromStdString(f->displayName()), QString::fromStdString(f->id()));
   if (document_->target()) format_->setCurrentIndex(std::max(0, format_->findData(QString::fromStdString(document_->target()->formatId()))));
   form->addRow(tr("Format:"), format_);
+  format_->setObjectName(QStringLiteral("format"));
+  layoutConvention_ = new QComboBox(this);
+  layoutConvention_->setObjectName(QStringLiteral("layoutConvention"));
+  layoutConvention_->addItem(tr("Keep as they are"), QString());
+  layoutConvention_->addItem(tr("Keras: kernel (in, out), HWIO, gamma/beta/moving_*"), QStringLiteral("keras"));
+  layoutConvention_->addItem(tr("PyTorch: weight (out, in), OIHW, weight/bias/running_*"), QStringLiteral("torch"));
+  layoutConvention_->setToolTip(tr("Rename and transpose variables to the other framework's layer conventions, "
+                                   "e.g. when exporting a Keras model as PyTorch"));
+  form->addRow(tr("Layer conventions:"), layoutConvention_);
+  castTo_ = new QComboBox(this);
+  castTo_->setObjectName(QStringLiteral("castTo"));
+  castTo_->addItem(tr("Keep each tensor's dtype"), QString());
+  for (const char* d : {"float32", "float16", "bfloat16"}) castTo_->addItem(QString::fromLatin1(d), QString::fromLatin1(d));
+  castTo_->setToolTip(tr("Cast every floating-point tensor on the way out"));
+  form->addRow(tr("Floating-point tensors:"), castTo_);
   verify_ = new QCheckBox(tr("Verify after writing (re-read and compare every tensor)"), this);
   verify_->setChecked(true);
   form->addRow(QString(), verify_);
@@ -127,7 +143,10 @@ bool ExportDialog::startExport(bool confirmed) {
   showFolder_->setVisible(false);
   setRunning(true);
   started_ = std::chrono::steady_clock::now();
-  worker_->start(document_->sourceShared(), document_->targetShared(), document_->evaluation(), path, options);
+  MergeEvaluation evaluation = document_->evaluation();
+  if (const auto layout = weightLayoutFromName(layoutConvention_->currentData().toString().toStdString())) convertLayout(evaluation, *layout);
+  if (const auto dtype = dtypeFromName(castTo_->currentData().toString().toStdString())) castFloatingTensors(evaluation, *dtype);
+  worker_->start(document_->sourceShared(), document_->targetShared(), std::move(evaluation), path, options);
   return true;
 }
 
@@ -140,6 +159,8 @@ void ExportDialog::setRunning(bool running) {
   exportButton_->setEnabled(!running && !document_->evaluation().hasConflicts());
   path_->setEnabled(!running);
   format_->setEnabled(!running);
+  layoutConvention_->setEnabled(!running);
+  castTo_->setEnabled(!running);
   verify_->setEnabled(!running);
   durable_->setEnabled(!running);
   cancelButton_->setText(running ? tr("Cancel Export") : tr("Close"));

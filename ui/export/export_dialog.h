@@ -43,6 +43,8 @@ class ExportDialog : public QDialog {
   ExportWorker* worker_;
   QLineEdit* path_;
   QComboBox* format_;
+  QComboBox* layoutConvention_ = nullptr;
+  QComboBox* castTo_ = nullptr;
   QCheckBox* verify_;
   QCheckBox* durable_;
   QProgressBar* progress_;
