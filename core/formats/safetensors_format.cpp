@@ -120,33 +120,70 @@ struct Header {
 // Parses `text` as JSON with nesting limited to `maxDepth` and arrays to kMaxRank elements
 // below depth 2, so a hostile header cannot build a huge or deep document. Records the keys
 // of the top-level member `orderOf` in file order.
+// nlohmann's DOM builder with the bounds checked as events arrive. (Its callback parser scans
+// every member of an object each time a child object ends: quadratic, minutes for a header of
+// 100,000 tensors.)
+class BoundedDomBuilder : public nlohmann::detail::json_sax_dom_parser<json> {
+ public:
+  using Base = nlohmann::detail::json_sax_dom_parser<json>;
+  BoundedDomBuilder(json& result, const fs::path& file, const char* what, int maxDepth, bool limitArrays,
+                    std::vector<std::string>* orderOf, std::string_view member)
+      : Base(result), file_(file), what_(what), maxDepth_(maxDepth), limitArrays_(limitArrays), orderOf_(orderOf), member_(member) {}
+
+  bool start_object(std::size_t n) { return open() && Base::start_object(n); }
+  bool start_array(std::size_t n) { return open() && Base::start_array(n); }
+  bool end_object() { return close() && Base::end_object(); }
+  bool end_array() { return close() && Base::end_array(); }
+  bool key(string_t& k) {
+    if (depth_ == 1) top_ = k;
+    else if (depth_ == 2 && orderOf_ && top_ == member_) orderOf_->push_back(k);
+    return Base::key(k);
+  }
+  bool null() { return value() && Base::null(); }
+  bool boolean(bool v) { return value() && Base::boolean(v); }
+  bool number_integer(number_integer_t v) { return value() && Base::number_integer(v); }
+  bool number_unsigned(number_unsigned_t v) { return value() && Base::number_unsigned(v); }
+  bool number_float(number_float_t v, const string_t& s) { return value() && Base::number_float(v, s); }
+  bool string(string_t& v) { return value() && Base::string(v); }
+
+ private:
+  bool open() {
+    if (depth_ >= maxDepth_) throw fileError(file_, std::string(what_) + " nests deeper than expected");
+    value();
+    ++depth_;
+    arrayValues_ = 0;
+    return true;
+  }
+  bool close() {
+    --depth_;
+    return true;
+  }
+  bool value() {
+    if (limitArrays_ && depth_ >= 3 && ++arrayValues_ > kMaxRank) throw fileError(file_, std::string(what_) + " holds an implausibly long array");
+    return true;
+  }
+
+  const fs::path& file_;
+  const char* what_;
+  int maxDepth_;
+  bool limitArrays_;
+  std::vector<std::string>* orderOf_;
+  std::string_view member_;
+  int depth_ = 0;
+  std::size_t arrayValues_ = 0;
+  std::string top_;
+};
+
 json parseBounded(const fs::path& file, const std::string& text, const char* what, int maxDepth, bool limitArrays,
                   std::vector<std::string>* orderOf = nullptr, std::string_view member = {}) {
-  std::string top;
-  std::size_t arrayValues = 0;
-  json::parser_callback_t cb = [&](int depth, json::parse_event_t event, json& parsed) {
-    switch (event) {
-      case json::parse_event_t::object_start:
-      case json::parse_event_t::array_start:
-        if (depth >= maxDepth) throw fileError(file, std::string(what) + " nests deeper than expected");
-        arrayValues = 0;
-        break;
-      case json::parse_event_t::key:
-        if (depth == 1) top = parsed.get<std::string>();
-        else if (depth == 2 && orderOf && top == member) orderOf->push_back(parsed.get<std::string>());
-        break;
-      case json::parse_event_t::value:
-        if (limitArrays && depth >= 3 && ++arrayValues > kMaxRank) throw fileError(file, std::string(what) + " holds an implausibly long array");
-        break;
-      default: break;
-    }
-    return true;
-  };
+  json root;
+  BoundedDomBuilder builder(root, file, what, maxDepth, limitArrays, orderOf, member);
   try {
-    return json::parse(text, cb);
+    json::sax_parse(text, &builder);
   } catch (const json::exception& e) {
     throw fileError(file, std::string(what) + " is not valid JSON (" + e.what() + ")");
   }
+  return root;
 }
 
 std::uint64_t unsignedOf(const json& v, bool* ok) {
