@@ -99,4 +99,10 @@ std::string joinedWithoutOutputIndex(std::string_view path, char sep) {
   return joinPath(parts, sep);
 }
 
+std::optional<std::string> dottedForeignKey(std::string_view path) {
+  std::string key = joinedWithoutOutputIndex(path, '.');
+  if (key.empty()) return std::nullopt;
+  return key;
+}
+
 }  // namespace graft

@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <unordered_set>
 #include <memory>
+#include <optional>
 #include <memory_resource>
 #include <string>
 #include <string_view>
@@ -72,5 +73,9 @@ void stripOutputIndex(std::string& component);
 // "dense/kernel:0" -> "dense/kernel" ('/') or "dense.kernel" ('.'). Names a variable in a
 // format that takes it from another (TF1 names, safetensors names).
 std::string joinedWithoutOutputIndex(std::string_view path, char sep);
+
+// PyTorch-style key for a variable from another format: "dense/kernel:0" -> "dense.kernel";
+// nullopt for a path with no name left.
+std::optional<std::string> dottedForeignKey(std::string_view path);
 
 }  // namespace graft

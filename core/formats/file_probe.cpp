@@ -32,4 +32,11 @@ bool FileProbe::looksLikeHdf5() const {
   return false;
 }
 
+std::string FileProbe::firstZipMember() const {
+  if (!hasBytesAt(0, {'P', 'K', 3, 4}) || head_.size() < 30) return {};
+  const std::size_t length = std::to_integer<std::size_t>(head_[26]) | (std::to_integer<std::size_t>(head_[27]) << 8);
+  if (head_.size() < 30 + length) return {};
+  return std::string(reinterpret_cast<const char*>(head_.data() + 30), length);
+}
+
 }  // namespace graft

@@ -3,6 +3,7 @@
 #include "formats/keras2_h5_format.h"
 #include "formats/keras3_weights_format.h"
 #include "formats/keras_archive_format.h"
+#include "formats/pytorch_format.h"
 #include "formats/safetensors_format.h"
 #include "formats/tensor_bundle_format.h"
 #include "io/error.h"
@@ -17,6 +18,7 @@ const FormatRegistry& FormatRegistry::builtin() {
     r.add(std::make_unique<KerasArchiveFormat>());
     r.add(std::make_unique<TensorBundleFormat>());
     r.add(std::make_unique<SafetensorsFormat>());
+    r.add(std::make_unique<PytorchFormat>());
     return r;
   }();
   return registry;

@@ -106,6 +106,11 @@ std::unique_ptr<CheckpointWriter> KerasArchiveFormat::createWriter() const { ret
 
 SniffResult KerasArchiveFormat::sniff(const FileProbe& probe) const {
   if (!isZip(probe)) return {};  // other formats explain better what a non-zip file is not
+  // Keras writes metadata.json (or config.json) first; a torch.save archive starts with its
+  // <prefix>/data.pkl. Either way the directory need not be read.
+  const std::string first = probe.firstZipMember();
+  if (first == "metadata.json" || first == "config.json") return {100, {}};
+  if (first.size() > 9 && first.compare(first.size() - 9, 9, "/data.pkl") == 0) return {0, "a PyTorch archive"};
   try {
     const ZipArchive zip(probe.path());
     if (!zip.find("config.json")) return {0, "a zip without config.json (not a .keras model)"};

@@ -9,6 +9,7 @@
 #include <unordered_set>
 
 #include "checkpoint/tree_builder.h"
+#include "formats/dotted_tree.h"
 #include "formats/safetensors_set_writer.h"
 #include "io/error.h"
 #include "io/read_only_file.h"
@@ -325,40 +326,11 @@ bool naturalLess(std::string_view a, std::string_view b) {
   return a.size() - i < b.size() - j || (a.size() - i == b.size() - j && a < b);
 }
 
+// Names in natural order ("layer.2" before "layer.10"): a safetensors header has no order of its own.
 std::unique_ptr<Node> buildTree(const fs::path& file, std::vector<TensorInfo> tensors) {
   std::sort(tensors.begin(), tensors.end(), [](const TensorInfo& a, const TensorInfo& b) { return naturalLess(a.key, b.key); });
-  std::vector<std::vector<std::string>> parts(tensors.size());
-  std::unordered_set<std::string> inner;  // joined paths of every node above a tensor
-  for (std::size_t i = 0; i < tensors.size(); ++i) {
-    parts[i] = splitPath(tensors[i].key, '.');
-    std::string prefix;
-    for (std::size_t c = 0; c + 1 < parts[i].size(); ++c) {
-      prefix += (c ? "." : "") + parts[i][c];
-      inner.insert(prefix);
-    }
-  }
-  // A tensor whose path is also a group ("a.b" beside "a.b.c"), or that has no usable
-  // components, sits at the root under its whole name instead.
-  std::vector<bool> atRoot(tensors.size(), false);
-  for (std::size_t i = 0; i < tensors.size(); ++i) atRoot[i] = parts[i].empty() || inner.count(joinPath(parts[i], '.'));
-  TreeBuilder builder;
-  for (std::size_t i = 0; i < tensors.size(); ++i) {
-    const std::string key = tensors[i].key;
-    try {
-      if (atRoot[i]) {
-        builder.variable(builder.root(), key.empty() ? std::string("\"\"") : key, std::move(tensors[i]), NodeRole::Weights);
-        continue;
-      }
-      Node* at = &builder.root();
-      for (std::size_t c = 0; c + 1 < parts[i].size(); ++c) at = &builder.child(*at, parts[i][c], NodeKind::Group, NodeRole::Weights);
-      if (at->isVariable()) throw Error("inside another tensor");
-      builder.variable(*at, parts[i].back(), std::move(tensors[i]), NodeRole::Weights);
-    } catch (const Error&) {
-      throw fileError(file, "tensor '" + key + "' cannot be placed: its name collides with another tensor's");
-    }
-  }
-  builder.markLayersHoldingWeights();
-  return builder.take();
+  const std::vector<NodeRole> roles(tensors.size(), NodeRole::Weights);
+  return buildDottedTree(file, std::move(tensors), roles);
 }
 
 std::string metadataJson(const std::vector<std::pair<std::string, std::string>>& meta) {
@@ -566,9 +538,6 @@ std::unique_ptr<Checkpoint> SafetensorsFormat::open(const fs::path& path) const 
 }
 
 // PyTorch-style names for variables from other formats: "dense/kernel:0" -> "dense.kernel".
-std::optional<std::string> SafetensorsFormat::keyForForeignPath(const std::string& path) const {
-  std::string key = joinedWithoutOutputIndex(path, '.');
-  return key.empty() ? std::nullopt : std::optional<std::string>(std::move(key));
-}
+std::optional<std::string> SafetensorsFormat::keyForForeignPath(const std::string& path) const { return dottedForeignKey(path); }
 
 }  // namespace graft

@@ -146,3 +146,28 @@ TEST(LayoutConversion, FloatingTensorsCastOnRequestOthersStay) {
   // 1.5 and -2.25 are exact in bfloat16: 0x3FC0, 0xC010.
   EXPECT_EQ(tensorBytes(*out, "dense.kernel"), (std::vector<std::byte>{std::byte{0xC0}, std::byte{0x3F}, std::byte{0x10}, std::byte{0xC0}}));
 }
+
+TEST(LayoutConversion, Keras2ToPyTorchAndBackRestoresValuesAndLayerOrder) {
+  TempDir tmp;
+  const auto keras = kerasModel();
+  test::convertIdentity(*keras, tmp / "model.h5", FormatRegistry::builtin().find("keras2-h5"));
+  const auto h5 = FormatRegistry::builtin().open(tmp / "model.h5");
+  convertWith(*h5, tmp / "model.pt", "pytorch", [](MergeEvaluation& e) { convertLayout(e, WeightLayout::Torch); });
+  // torch itself reads the middle step, weights_only, with PyTorch's shapes.
+  const auto torch = test::runCommand({"/usr/bin/python3", "-c",
+                                       "import sys, torch\n"
+                                       "sd = torch.load(sys.argv[1], weights_only=True)\n"
+                                       "print(list(sd)[0], tuple(sd['dense.weight'].shape), tuple(sd['conv2d.weight'].shape))\n",
+                                       (tmp / "model.pt").string()});
+  ASSERT_EQ(torch.exitCode, 0) << torch.err;
+  EXPECT_EQ(torch.out, "conv2d.weight (3, 6) (5, 4, 2, 3)\n");
+  const auto pt = FormatRegistry::builtin().open(tmp / "model.pt");
+  convertWith(*pt, tmp / "back.h5", "keras2-h5", [](MergeEvaluation& e) { convertLayout(e, WeightLayout::Keras); });
+  const auto back = FormatRegistry::builtin().open(tmp / "back.h5");
+  std::vector<std::string> order, original;
+  for (const auto& top : back->root().children()) order.push_back(top->name());
+  for (const auto& top : h5->root().children()) original.push_back(top->name());
+  EXPECT_EQ(order, original);
+  for (const Node* v : h5->variables())
+    EXPECT_EQ(tensorBytes(*back, v->tensor()->key), tensorBytes(*h5, v->tensor()->key)) << v->tensor()->key;
+}
