@@ -240,6 +240,9 @@ TEST(SafetensorsErrors, DamagedFilesNameTheFileAndTheProblem) {
     }
   }
   expectError(le64(200'000'000) + "{" + std::string(40, ' '), "does not fit in the file");
+  // A header or a tensor claiming 2^60 bytes: refused before anything that size is allocated.
+  expectError(le64(std::uint64_t{1} << 60) + "{" + std::string(40, ' '), "does not fit in the file");
+  expectError(stFile(R"({"w":{"dtype":"U8","shape":[1152921504606846976],"data_offsets":[0,1152921504606846976]}})", data8), "describes 1152921504606846976 bytes of tensor data but the file holds 8");
   expectError(stFile("{" + w + ",}", data8), "not valid JSON");
   expectError(stFile(R"({"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"v":{"dtype":"F32","shape":[1],"data_offsets":[12,16]}})",
                      std::string(16, 'x')),
