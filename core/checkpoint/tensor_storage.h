@@ -21,6 +21,9 @@ struct FileExtent {
   // The CRC-32C the file records for these bytes, when it records one (TF bundles): lets a
   // kernel-side copy into a format that stores it skip reading the bytes again.
   std::optional<std::uint32_t> crc32c;
+  // The zlib CRC-32 a zip records for exactly these bytes (a whole stored member, as a
+  // PyTorch storage is): a zip writer copying them kernel-side need not read them back.
+  std::optional<std::uint32_t> zipCrc32;
 };
 
 // A tensor's elements as little-endian, row-major bytes, readable in any chunks.

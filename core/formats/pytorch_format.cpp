@@ -48,7 +48,8 @@ std::vector<StoredTensor> storedTensors(const fs::path& path, const TorchArchive
     if (m.size != storage.byteSize)
       throw fileError(path, "storage '" + member + "' holds " + std::to_string(m.size) + " bytes but the pickle describes " +
                                 std::to_string(storage.byteSize) + " (" + storage.typeName + ")");
-    out.push_back(StoredTensor{view, m.dataOffset, archive.bigEndian});
+    const bool wholeMember = view.offset == 0 && view.contiguous() && view.elementCount() * dtypeSize(view.dtype) == m.size;
+    out.push_back(StoredTensor{view, m.dataOffset, archive.bigEndian, wholeMember ? std::optional(m.crc32) : std::nullopt});
   }
   return out;
 }

@@ -33,10 +33,16 @@ class MemberSink final : public TensorSink {
     slot_.crc = crc32Update(slot_.crc, bytes.data(), bytes.size());
     slot_.written += bytes.size();
   }
-  std::optional<FileExtent> extent() const override { return FileExtent{fd_, slot_.entry->dataOffset, std::nullopt}; }
-  // The bytes arrived kernel-side: read them back in chunks for the member's CRC-32.
-  void copiedFrom(const FileExtent&, std::uint64_t bytes) override {
+  std::optional<FileExtent> extent() const override { return FileExtent{fd_, slot_.entry->dataOffset, std::nullopt, std::nullopt}; }
+  // The bytes arrived kernel-side: the source zip's CRC-32 of them when it has one (a PyTorch
+  // storage copied whole), else read them back in chunks for it.
+  void copiedFrom(const FileExtent& source, std::uint64_t bytes) override {
     if (slot_.written != 0 || bytes != slot_.entry->size) throw fileError(file_, "tensor '" + slot_.key + "' copied in part");
+    if (source.zipCrc32) {
+      slot_.crc = *source.zipCrc32;
+      slot_.written = bytes;
+      return;
+    }
     std::vector<std::byte> buffer(static_cast<std::size_t>(std::min<std::uint64_t>(bytes, kCrcChunk)));
     for (std::uint64_t done = 0; done < bytes;) {
       const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(bytes - done, buffer.size()));

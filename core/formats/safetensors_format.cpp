@@ -64,7 +64,7 @@ class RangeStream final : public TensorStream {
  public:
   RangeStream(std::shared_ptr<const ReadOnlyFile> file, const StoredRange& r, std::string key)
       : file_(std::move(file)), offset_(r.offset), size_(r.size), key_(std::move(key)) {}
-  std::optional<FileExtent> extent() const override { return FileExtent{file_->fd(), offset_, std::nullopt}; }
+  std::optional<FileExtent> extent() const override { return FileExtent{file_->fd(), offset_, std::nullopt, std::nullopt}; }
   std::uint64_t size() const override { return size_; }
   void read(std::uint64_t offset, std::span<std::byte> out) override {
     if (offset > size_ || out.size() > size_ - offset) throw fileError(file_->path(), "read beyond tensor '" + key_ + "'");

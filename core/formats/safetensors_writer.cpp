@@ -53,7 +53,7 @@ class FileSink final : public TensorSink {
     writeAt(file_, fd_, bytes, slot_.offset + slot_.written);
     slot_.written += bytes.size();
   }
-  std::optional<FileExtent> extent() const override { return FileExtent{fd_, slot_.offset, std::nullopt}; }
+  std::optional<FileExtent> extent() const override { return FileExtent{fd_, slot_.offset, std::nullopt, std::nullopt}; }
   void copiedFrom(const FileExtent&, std::uint64_t bytes) override {
     if (slot_.written != 0 || bytes != slot_.size) throw fileError(file_, "tensor '" + slot_.key + "' copied in part");
     slot_.written = bytes;

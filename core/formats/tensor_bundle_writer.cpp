@@ -104,7 +104,7 @@ class ShardSink final : public TensorSink {
   }
   std::optional<FileExtent> extent() const override {
     if (!slot_.fixedRegion.empty()) return std::nullopt;
-    return FileExtent{fd_, static_cast<std::uint64_t>(slot_.entry.offset), std::nullopt};
+    return FileExtent{fd_, static_cast<std::uint64_t>(slot_.entry.offset), std::nullopt, std::nullopt};
   }
   void copiedFrom(const FileExtent& source, std::uint64_t bytes) override {
     if (slot_.written != 0 || bytes != static_cast<std::uint64_t>(slot_.entry.size))

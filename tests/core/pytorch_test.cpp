@@ -483,7 +483,7 @@ TEST(PytorchReader, StridedViewsReadInRunsEqualTheWindowedRead) {
       {0, DType::Float32, 2, {5}, {0}},              // expand(): stride 0
   };
   std::vector<StoredTensor> stored;
-  for (const auto& v : views) stored.push_back({v, 0, false});
+  for (const auto& v : views) stored.push_back({v, 0, false, std::nullopt});
   for (const std::uint64_t window : {std::uint64_t{0}, TorchTensorStorage::kDefaultWindowLimit}) {
     const TorchTensorStorage storage(file, stored, window);
     for (std::size_t i = 0; i < views.size(); ++i) {

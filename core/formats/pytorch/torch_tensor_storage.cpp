@@ -19,6 +19,7 @@ class TorchTensorStream final : public TensorStream {
   TorchTensorStream(std::shared_ptr<const ReadOnlyFile> file, const StoredTensor& stored, std::string key,
                     std::uint64_t windowLimit)
       : file_(std::move(file)), t_(stored.view), storageOffset_(stored.storageOffset), bigEndian_(stored.bigEndian),
+        memberCrc32_(stored.memberCrc32),
         key_(std::move(key)), elementSize_(dtypeSize(t_.dtype)), windowLimit_(windowLimit) {
     count_ = t_.elementCount();
     plain_ = t_.contiguous() && (!bigEndian_ || swapUnit(t_.dtype) == 1);
@@ -30,7 +31,7 @@ class TorchTensorStream final : public TensorStream {
 
   std::optional<FileExtent> extent() const override {
     if (!plain_) return std::nullopt;
-    return FileExtent{file_->fd(), storageOffset_ + t_.offset * elementSize_, std::nullopt};
+    return FileExtent{file_->fd(), storageOffset_ + t_.offset * elementSize_, std::nullopt, memberCrc32_};
   }
   std::uint64_t size() const override { return count_ * elementSize_; }
 
@@ -106,6 +107,7 @@ class TorchTensorStream final : public TensorStream {
   TensorView t_;
   std::uint64_t storageOffset_;
   bool bigEndian_;
+  std::optional<std::uint32_t> memberCrc32_;
   std::string key_;
   std::uint64_t elementSize_;
   std::uint64_t windowLimit_;

@@ -18,6 +18,7 @@ struct StoredTensor {
   TensorView view;                  // dtype, offset, sizes and strides in elements of its storage
   std::uint64_t storageOffset = 0;  // file offset of the storage member's first byte
   bool bigEndian = false;
+  std::optional<std::uint32_t> memberCrc32;  // when the tensor is its whole storage member, the zip's CRC of it
 };
 
 class TorchTensorStorage final : public TensorStorage {

@@ -30,7 +30,7 @@ class ShardStream final : public TensorStream {
   std::uint64_t size() const override { return size_; }
   // A kernel-side copy does not pass the bytes through this stream; the CRC goes with them
   // (an export's verification re-reads the result through a checking stream).
-  std::optional<FileExtent> extent() const override { return FileExtent{file_->fd(), offset_, crc_}; }
+  std::optional<FileExtent> extent() const override { return FileExtent{file_->fd(), offset_, crc_, std::nullopt}; }
 
   void read(std::uint64_t offset, std::span<std::byte> out) override {
     if (offset + out.size() > size_) throw fileError(file_->path(), "read beyond tensor '" + key_ + "'");

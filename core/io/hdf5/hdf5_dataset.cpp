@@ -126,7 +126,7 @@ class DatasetStream final : public TensorStream {
 
   std::optional<FileExtent> extent() const override {
     if (!rawOffset_) return std::nullopt;
-    return FileExtent{file_->raw().fd(), *rawOffset_, std::nullopt};
+    return FileExtent{file_->raw().fd(), *rawOffset_, std::nullopt, std::nullopt};
   }
 
   void read(std::uint64_t offset, std::span<std::byte> out) override {

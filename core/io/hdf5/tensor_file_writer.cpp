@@ -26,7 +26,7 @@ class RawSink final : public TensorSink {
   }
   std::optional<FileExtent> extent() const override {
     if (!offset_ || skipped_) return std::nullopt;
-    return FileExtent{fd_, *offset_, std::nullopt};
+    return FileExtent{fd_, *offset_, std::nullopt, std::nullopt};
   }
 
  private:
