@@ -18,6 +18,8 @@ namespace graft {
 class CheckpointMetadata {
  public:
   void set(std::string key, std::string value);
+  // For a key known to be new: no search (set() looks for the key, so many of them are quadratic).
+  void append(std::string key, std::string value) { entries_.emplace_back(std::move(key), std::move(value)); }
   // Empty string when absent.
   const std::string& get(const std::string& key) const;
   bool has(const std::string& key) const;

@@ -1,6 +1,7 @@
 #include "formats/keras3_weights_format.h"
 
 #include <algorithm>
+#include <map>
 #include <cstddef>
 #include <optional>
 #include <string_view>
@@ -157,6 +158,7 @@ class Keras3Reader {
     if (bookkeepingVariables_) metadata_.set("bookkeeping variables", std::to_string(bookkeepingVariables_));
     metadata_.set("vars groups with a name attribute", std::to_string(namedVarsGroups_));
     formats_.set("layout", "weights");
+    for (auto& [owner, name] : namesByOwner_) formats_.append("name:" + owner, std::move(name));
 
     auto checkpoint = std::make_unique<Checkpoint>(
         formatId_, path_, builder_.take(),
@@ -208,7 +210,8 @@ class Keras3Reader {
   }
 
   // Keras ≥ 3.6 names the object on its vars group; Keras never reads it (§4.1). It is the
-  // layer's own name (dense_78), not its class, so it is kept as a file attribute.
+  // layer's own name (dense_78), not its class: the window shows it, paths keep the key, and
+  // it is kept as a file attribute for a rewrite.
   void readVarsName(const std::string& varsPath, const std::vector<std::string>& owner) {
     Id g = hdf5::groupId(H5Gopen2(file_->id(), varsPath.c_str(), H5P_DEFAULT));
     if (!g) {
@@ -223,7 +226,7 @@ class Keras3Reader {
     }
     if (!name) return;
     ++namedVarsGroups_;
-    formats_.set("name:" + joinPath(owner, owner.size()), *name);
+    namesByOwner_.emplace(joinPath(owner, owner.size()), *name);
   }
 
   // The node of the object whose HDF5 path is `owner`: the `layers/` level is dropped, objects
@@ -237,6 +240,9 @@ class Keras3Reader {
       const bool ownsVars = owners_.count(joinPath(owner, k + 1)) > 0;
       const bool layer = ownsVars && role == NodeRole::Weights;
       node = &builder_.child(*node, owner[k], layer ? NodeKind::Layer : NodeKind::Group, role);
+      if (ownsVars && node->displayName() == node->name())
+        if (const auto it = namesByOwner_.find(joinPath(owner, k + 1)); it != namesByOwner_.end() && it->second != owner[k])
+          node->setDisplayName(it->second);
       if (k == first && first == 1 && node->layerClass().empty())
         if (const auto it = layerClasses_.find(owner[k]); it != layerClasses_.end()) node->setLayerClass(it->second);
     }
@@ -289,6 +295,7 @@ class Keras3Reader {
   CheckpointMetadata metadata_;
   CheckpointMetadata formats_;
   std::unordered_map<std::string, std::string> datasetByKey_;
+  std::map<std::string, std::string> namesByOwner_;  // vars groups' name attributes, by owner path
   std::size_t layers_ = 0;
   std::size_t variables_ = 0;
   std::size_t optimizerVariables_ = 0;

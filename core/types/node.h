@@ -28,7 +28,11 @@ class Node {
   NodeKind kind() const { return kind_; }
   // Formats that learn a group's kind from what it holds decide it after building.
   void setKind(NodeKind kind) { kind_ = kind; }
-  const std::string& name() const { return name_; }
+  const std::string& name() const { return name_; }  // the path component
+  // What the window shows: a name the file gives the object beside its key (Keras 3's `name`
+  // attribute: "dense_78" for the container "dense"), else name().
+  const std::string& displayName() const { return displayName_.empty() ? name_ : displayName_; }
+  void setDisplayName(std::string name) { displayName_ = std::move(name); }
   NodeRole role() const { return role_; }
   Node* parent() const { return parent_; }
   int row() const { return row_; }  // index among the parent's children
@@ -64,6 +68,7 @@ class Node {
   std::vector<std::unique_ptr<Node>> children_;
   std::optional<TensorInfo> tensor_;
   std::string layerClass_;
+  std::string displayName_;
   std::uint64_t parameterCount_ = 0;
   std::uint64_t byteSize_ = 0;
   std::uint64_t variableCount_ = 0;

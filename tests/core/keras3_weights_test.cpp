@@ -77,7 +77,7 @@ TEST(Keras3Weights, SnakeModelShowsLayersThenOptimizerStateInNumericOrder) {
   EXPECT_EQ(ckpt->modelParameterCount(), 896u + 18496u + 4160u + 260u);
 }
 
-TEST(Keras3Weights, PinnModelKeepsTheNameAttributesAsFileAttributes) {
+TEST(Keras3Weights, PinnModelShowsTheNameAttributesAndKeepsThemForARewrite) {
   GRAFT_REAL_DATA_OR_SKIP(real);
   const auto ckpt = FormatRegistry::builtin().open(real / "keras3-weights-h5/pinn_model.weights.h5");
   EXPECT_EQ(ckpt->metadata().get("vars groups with a name attribute"), "8");
@@ -85,6 +85,9 @@ TEST(Keras3Weights, PinnModelKeepsTheNameAttributesAsFileAttributes) {
   // The attribute is the layer's own name, not its class: the path key stays the node name.
   EXPECT_EQ(ckpt->formatAttributes().get("name:layers/dense"), "dense_78");
   EXPECT_EQ(ckpt->root().child(0)->name(), "dense");
+  // The window shows the layer's own name; paths and keys keep the container key.
+  EXPECT_EQ(ckpt->root().child(0)->displayName(), "dense_78");
+  EXPECT_TRUE(ckpt->findNode("dense/0"));
   EXPECT_EQ(ckpt->root().child(0)->layerClass(), "");
   const Node* eps = childNamed(ckpt->root(), "eps_layer");
   ASSERT_NE(eps, nullptr);

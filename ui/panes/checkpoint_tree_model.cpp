@@ -163,7 +163,7 @@ int CheckpointTreeModel::columnCount(const QModelIndex&) const { return ColumnCo
 QVariant CheckpointTreeModel::display(const Node& node, int column) const {
   const TensorInfo* t = node.tensor();
   switch (column) {
-    case NameColumn: return qs(node.name());
+    case NameColumn: return qs(node.displayName());
     case ShapeColumn:
       if (t) return qs(t->shape.toString());
       return qs(node.layerClass());  // layers show their class where the file records it
@@ -183,6 +183,7 @@ QString CheckpointTreeModel::toolTip(const Node& node) const {
              qs(t->shape.toString()), qs(groupedNumber(t->elementCount)), qs(humanBytes(t->byteSize)));
   QString kind = node.kind() == NodeKind::Layer ? tr("layer") : tr("group");
   if (!node.layerClass().empty()) kind = qs(node.layerClass()) + " " + kind;
+  if (node.displayName() != node.name()) kind += tr(", named %1 in the file").arg(qs(node.displayName()).toHtmlEscaped());
   return tr("<b>%1</b> (%2)<br>%3 variables · %4 parameters · %5")
       .arg(qs(pathOf(&node)).toHtmlEscaped(), kind, qs(groupedNumber(node.variableCount())),
            qs(groupedNumber(node.parameterCount())), qs(humanBytes(node.byteSize())));
