@@ -32,9 +32,9 @@ Node& TreeBuilder::add(Node& parent, std::unique_ptr<Node> node) {
   return created;
 }
 
-Node& TreeBuilder::child(Node& parent, const std::string& name, NodeKind kind, NodeRole role) {
+Node& TreeBuilder::child(Node& parent, std::string_view name, NodeKind kind, NodeRole role) {
   if (Node* found = find(parent, name)) return *found;
-  return add(parent, std::make_unique<Node>(kind, name, role));
+  return add(parent, std::make_unique<Node>(kind, std::string(name), role));
 }
 
 Node& TreeBuilder::groups(Node& parent, const std::vector<std::string>& components, NodeRole role) {
@@ -43,9 +43,9 @@ Node& TreeBuilder::groups(Node& parent, const std::vector<std::string>& componen
   return *at;
 }
 
-Node& TreeBuilder::variable(Node& parent, const std::string& name, TensorInfo info, NodeRole role) {
+Node& TreeBuilder::variable(Node& parent, std::string_view name, TensorInfo info, NodeRole role) {
   if (find(parent, name)) throw Error("duplicate variable '" + info.key + "'");
-  Node& created = add(parent, std::make_unique<Node>(NodeKind::Variable, name, role));
+  Node& created = add(parent, std::make_unique<Node>(NodeKind::Variable, std::string(name), role));
   created.setTensor(std::move(info));
   return created;
 }

@@ -28,14 +28,14 @@ class TreeBuilder {
   void reset();
 
   // The child of parent with this name, created with kind and role if missing.
-  Node& child(Node& parent, const std::string& name, NodeKind kind, NodeRole role);
+  Node& child(Node& parent, std::string_view name, NodeKind kind, NodeRole role);
 
   // Follows components below parent, creating missing ones as groups with the given role,
   // and returns the last one.
   Node& groups(Node& parent, const std::vector<std::string>& components, NodeRole role);
 
   // Adds a variable named `name` under parent. Throws graft::Error on a duplicate name.
-  Node& variable(Node& parent, const std::string& name, TensorInfo info, NodeRole role);
+  Node& variable(Node& parent, std::string_view name, TensorInfo info, NodeRole role);
 
   // Turns every group below the root that directly holds a model-weights variable into a
   // layer: for formats whose files name no layers (TF checkpoints, safetensors).
