@@ -5,6 +5,7 @@
 #include <cctype>
 #include <functional>
 #include <map>
+#include <regex>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <unordered_set>
@@ -544,7 +545,22 @@ SniffResult SafetensorsFormat::sniff(const FileProbe& probe) const {
 
 std::optional<fs::path> SafetensorsFormat::resolve(const fs::path& path) const {
   std::error_code ec;
-  if (fs::is_regular_file(path, ec)) return isIndexName(path) ? std::optional<fs::path>(path) : std::nullopt;
+  if (fs::is_regular_file(path, ec)) {
+    if (isIndexName(path)) return path;
+    // A shard ("model-00002-of-00006.safetensors") opens its whole set when the index beside
+    // it names it; alone otherwise.
+    static const std::regex shardName(R"((.+)-\d+-of-\d+\.safetensors)");
+    std::smatch m;
+    const std::string name = path.filename().string();
+    if (!std::regex_match(name, m, shardName)) return std::nullopt;
+    const fs::path index = path.parent_path() / (m[1].str() + std::string(kIndexSuffix));
+    if (!fs::is_regular_file(index, ec)) return std::nullopt;
+    try {
+      if (readSmallFile(index, kMaxIndexBytes, "the index").find("\"" + name + "\"") != std::string::npos) return index;
+    } catch (const Error&) {
+    }
+    return std::nullopt;
+  }
   if (!fs::is_directory(path, ec)) return std::nullopt;
   std::vector<fs::path> indexes, singles;
   for (const auto& e : fs::directory_iterator(path, ec)) {

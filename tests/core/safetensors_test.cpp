@@ -88,6 +88,8 @@ TEST(SafetensorsGolden, EveryRealSafetensorsCheckpointMatchesItsGolden) {
 TEST(SafetensorsGolden, TheShardedSetOpensFromItsFolderAndListsEveryFile) {
   GRAFT_REAL_DATA_OR_SKIP(real);
   EXPECT_TRUE(matchesGolden(real, kSharded, real / "safetensors/fluxml_sharded"));
+  // Any one of its shards opens the whole set too.
+  EXPECT_TRUE(matchesGolden(real, kSharded, real / "safetensors/fluxml_sharded/model-00003-of-00006.safetensors"));
   const auto c = FormatRegistry::builtin().open(real / kSharded);
   EXPECT_EQ(c->formatId(), "safetensors");
   ASSERT_EQ(c->files().size(), 7u);  // the index + 6 shards
