@@ -10,6 +10,7 @@
 #include "about.h"
 #include "cli_context.h"
 #include "io/error.h"
+#include "io/local_timezone.h"
 #include "convert_command.h"
 #include "diff_command.h"
 #include "ls_command.h"
@@ -19,6 +20,7 @@
 
 int main(int argc, char** argv) {
   using namespace graft::cli;
+  graft::pinLocalTimezone();
   // Past a file-size limit, writes should fail with EFBIG (reported) rather than kill us.
   std::signal(SIGXFSZ, SIG_IGN);
   CLI::App app{"graft-cli: inspect and transplant deep-learning checkpoint weights", "graft-cli"};

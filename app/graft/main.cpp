@@ -8,6 +8,7 @@
 #include <QTimer>
 
 #include "about.h"
+#include "io/local_timezone.h"
 #include "main_window.h"
 
 namespace {
@@ -28,6 +29,7 @@ QString demoFolder() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  graft::pinLocalTimezone();
   QApplication app(argc, argv);
   Q_INIT_RESOURCE(graft);  // the icons live in libgraft-ui, a static library
   QApplication::setApplicationName(QStringLiteral("Graft"));
