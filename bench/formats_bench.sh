@@ -38,17 +38,7 @@ for size in 0.5 2; do
 done
 rm -f "$work"/keras_*.h5
 
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-spread() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {printf "%s-%s", a[1], a[NR]}'; }
-# ms per call over 10 back-to-back calls (a listing takes a few ms); prints hundredths of a ms.
-perCall() {
-  local start end
-  start=$(date +%s%N)
-  for _ in 1 2 3 4 5 6 7 8 9 10; do "$@" >/dev/null; done
-  end=$(date +%s%N)
-  echo $(( (end - start) / 100000 ))
-}
-peakMB() { { /usr/bin/time -f '%M' "$@" >/dev/null; } 2>&1 | tail -1 | awk '{printf "%.1f", $1/1024}'; }
+. "$here/bench_lib.sh"
 
 safetensorsHeader='import json, struct, sys
 f = open(sys.argv[1], "rb"); n = struct.unpack("<Q", f.read(8))[0]; h = json.loads(f.read(n)); print(len(h))'
@@ -89,16 +79,7 @@ for f in "${formats[@]}"; do
   )
   order=(cp graft graft-verified)
   declare -A times=() rss=()
-  for ((i = 0; i < repeats; i++)); do
-    for name in "${order[@]}"; do
-      rm -rf "$work"/out-*; mkdir -p "$work"/out-cp "$work"/out-graft "$work"/out-graftv
-      sync
-      out=$( { /usr/bin/time -f '%e %M' ${cmds[$name]} >/dev/null; } 2>&1 | tail -1)
-      times[$name]+="${out%% *} "
-      rss[$name]+="${out##* } "
-    done
-  done
-  rm -rf "$work"/out-*
+  timeAlternating "$work" "$repeats"
   cp_t=$(echo "${times[cp]}" | median)
   echo
   echo "== $f: export of $(awk -v b="$bytes" 'BEGIN{printf "%.2f GB", b/1e9}'), $repeats runs each, alternating; warm cache, sync before each"

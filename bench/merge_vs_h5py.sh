@@ -7,6 +7,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$here/bench_lib.sh"
 graft=${1:-$here/../build/app/graft-cli}
 work=${2:-${GRAFT_BENCH_DIR:-/tmp/graft-bench}}/merge
 repeats=${BENCH_REPEATS:-5}
@@ -42,8 +43,6 @@ for ((i = 0; i < repeats; i++)); do
 done
 rm -f "$work"/out-*.h5
 
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-maxof() { tr ' ' '\n' | grep -v '^$' | sort -g | tail -1; }
 cp_t=$(echo "${times[cp]}" | median)
 printf '%s\n' "target: $(awk -v b="$bytes" 'BEGIN{printf "%.2f GB", b/1e9}'), $repeats runs each, alternating; warm page cache, sync before each run"
 printf '%-13s %10s %8s %12s %12s\n' tool median_s GB/s peak_RSS_MB vs_cp_speed

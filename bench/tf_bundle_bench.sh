@@ -27,16 +27,7 @@ for size in 0.5 2; do
   fi
 done
 
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-maxof() { tr ' ' '\n' | grep -v '^$' | sort -g | tail -1; }
-# ms per call: 10 back-to-back calls per sample (a listing takes a few ms).
-lsSample() {
-  local start end
-  start=$(date +%s%N)
-  for _ in 1 2 3 4 5 6 7 8 9 10; do "$graft" ls --json "$1" >/dev/null; done
-  end=$(date +%s%N)
-  echo $(( (end - start) / 100000 ))  # 1/100 ms per call
-}
+. "$here/bench_lib.sh"
 
 echo "machine: $(nproc) cores, $(uname -r); graft-cli: $graft"
 echo
@@ -47,13 +38,13 @@ for size in 0.5 2; do
   index=$work/tf_${size}GB.index
   data=$(cat "$work"/tf_${size}GB.data-* | wc -c)
   samples=""
-  for ((i = 0; i < repeats; i++)); do samples+="$(lsSample "$index") "; done
+  for ((i = 0; i < repeats; i++)); do samples+="$(perCall "$graft" ls --json "$index") "; done
   ms=$(echo "$samples" | median)
-  rss=$( { /usr/bin/time -f '%M' "$graft" ls --json "$index" >/dev/null; } 2>&1 | tail -1)
+  rss=$(peakMB "$graft" ls --json "$index")
   vars=$("$graft" ls --json "$index" | grep -c '"key"')
   lsms[$size]=$ms
   awk -v f="tf_${size}GB" -v d="$data" -v v="$vars" -v ms="$ms" -v r="$rss" \
-    'BEGIN{printf "%-16s %8.2f %10d %8.2f %12.1f\n", f, d/1e9, v, ms/100, r/1024}'
+    'BEGIN{printf "%-16s %8.2f %10d %8.2f %12.1f\n", f, d/1e9, v, ms/100, r}'
 done
 echo
 
@@ -66,16 +57,7 @@ declare -A cmds=(
 )
 order=(cp graft graft-verify)
 declare -A times rss
-for ((i = 0; i < repeats; i++)); do
-  for name in "${order[@]}"; do
-    rm -rf "$work"/out-*; mkdir -p "$work"/out-cp "$work"/out-graft "$work"/out-graftv
-    sync
-    out=$( { /usr/bin/time -f '%e %M' ${cmds[$name]} >/dev/null; } 2>&1 | tail -1)
-    times[$name]+="${out%% *} "
-    rss[$name]+="${out##* } "
-  done
-done
-rm -rf "$work"/out-*
+timeAlternating "$work" "$repeats"
 cp_t=$(echo "${times[cp]}" | median)
 echo "export: $(awk -v b="$bytes" 'BEGIN{printf "%.2f GB", b/1e9}') (index + 1 data shard), $repeats runs each, alternating; warm page cache, sync before each run"
 printf '%-13s %10s %8s %12s %12s\n' tool median_s GB/s peak_RSS_MB vs_cp_speed
