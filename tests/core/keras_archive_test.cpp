@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "checkpoint/listing.h"
+#include "checkpoint_variants.h"
 #include "formats/format_registry.h"
 #include "formats/keras_archive_format.h"
 #include "golden_listing.h"
@@ -34,15 +35,6 @@ void python(const std::string& code, const std::vector<std::string>& args) {
 }
 
 const Node* layerNamed(const Checkpoint& c, const std::string& name) { return c.findNode(name); }
-
-std::string errorOpening(const fs::path& path) {
-  try {
-    FormatRegistry::builtin().open(path);
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return {};
-}
 
 }  // namespace
 
@@ -132,14 +124,14 @@ TEST(KerasArchive, HostileArchivesAreRefusedClearly) {
          "with zipfile.ZipFile(sys.argv[1], 'w') as z:\n"
          "    z.writestr('config.json', '{}'); z.writestr('model.weights.h5', b'x'); z.writestr('../evil', b'x')\n",
          {(dir / "slip.keras").string()});
-  EXPECT_NE(errorOpening(dir / "slip.keras").find("points outside the archive"), std::string::npos);
+  EXPECT_NE(test::openError(dir / "slip.keras").find("points outside the archive"), std::string::npos);
   // A config.json that inflates to 200 MB from a few hundred KB: refused before inflating.
   python("import sys, zipfile\n"
          "with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:\n"
          "    z.writestr('config.json', b' ' * (200 << 20)); z.writestr('model.weights.h5', b'x')\n",
          {(dir / "bomb.keras").string()});
   const auto start = std::chrono::steady_clock::now();
-  const std::string bomb = errorOpening(dir / "bomb.keras");
+  const std::string bomb = test::openError(dir / "bomb.keras");
   EXPECT_NE(bomb.find("more than the"), std::string::npos) << bomb;
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
   // Weights saved as .npz (pickled numpy objects): named, not attempted.
@@ -147,13 +139,13 @@ TEST(KerasArchive, HostileArchivesAreRefusedClearly) {
          "with zipfile.ZipFile(sys.argv[1], 'w') as z:\n"
          "    z.writestr('config.json', '{}'); z.writestr('model.weights.npz', b'x')\n",
          {(dir / "npz.keras").string()});
-  EXPECT_NE(errorOpening(dir / "npz.keras").find("model.weights.npz"), std::string::npos);
+  EXPECT_NE(test::openError(dir / "npz.keras").find("model.weights.npz"), std::string::npos);
   // A weights member that is not HDF5.
   python("import sys, zipfile\n"
          "with zipfile.ZipFile(sys.argv[1], 'w') as z:\n"
          "    z.writestr('config.json', '{}'); z.writestr('model.weights.h5', b'not hdf5 at all' * 100)\n",
          {(dir / "garbage.keras").string()});
-  const std::string garbage = errorOpening(dir / "garbage.keras");
+  const std::string garbage = test::openError(dir / "garbage.keras");
   EXPECT_NE(garbage.find("garbage.keras"), std::string::npos) << garbage;
 }
 
@@ -164,6 +156,6 @@ TEST(KerasArchive, TruncatedArchivesNeverCrash) {
   for (int k = 1; k < 16; ++k) {
     const fs::path cut = dir / ("cut" + std::to_string(k) + ".keras");
     test::writeFile(cut, bytes.substr(0, bytes.size() * static_cast<std::size_t>(k) / 16));
-    EXPECT_FALSE(errorOpening(cut).empty()) << "a truncated archive at " << k << "/16 opened";
+    EXPECT_FALSE(test::openError(cut).empty()) << "a truncated archive at " << k << "/16 opened";
   }
 }

@@ -4,8 +4,6 @@
 
 #include <gtest/gtest.h>
 
-#include <cstring>
-
 #include "checkpoint/memory_checkpoint.h"
 #include "checkpoint_variants.h"
 #include "formats/format_registry.h"
@@ -30,13 +28,6 @@ ExportReport convertWith(const Checkpoint& c, const fs::path& out, const std::st
   ExportOptions options;
   options.format = FormatRegistry::builtin().find(format);
   return exportMerge(c, c, evaluation, out, options);
-}
-
-std::vector<float> floats(const Checkpoint& c, const std::string& key) {
-  const auto bytes = tensorBytes(c, key);
-  std::vector<float> out(bytes.size() / 4);
-  std::memcpy(out.data(), bytes.data(), bytes.size());
-  return out;
 }
 
 std::vector<float> iota(std::size_t n) {
@@ -77,11 +68,11 @@ TEST(LayoutConversion, KerasKernelsBecomeTorchWeightsTransposedPerLayer) {
     EXPECT_TRUE(torch->findByKey(name)) << name;
   // Linear weight[o][i] = kernel[i][o].
   const auto kernel = iota(18);
-  const auto weight = floats(*torch, "dense.weight");
+  const auto weight = test::floats(tensorBytes(*torch, "dense.weight"));
   for (int i = 0; i < 6; ++i)
     for (int o = 0; o < 3; ++o) EXPECT_EQ(weight[static_cast<std::size_t>(o * 6 + i)], kernel[static_cast<std::size_t>(i * 3 + o)]);
   // Conv weight[o][i][h][w] = kernel[h][w][i][o] (kernel 2x3x4x5).
-  const auto conv = floats(*torch, "conv2d.weight");
+  const auto conv = test::floats(tensorBytes(*torch, "conv2d.weight"));
   const auto hwio = iota(120);
   for (int h = 0; h < 2; ++h)
     for (int w = 0; w < 3; ++w)
