@@ -25,7 +25,6 @@ using json = nlohmann::json;
 constexpr std::uint64_t kMaxHeaderBytes = 100'000'000;  // the reference's MAX_HEADER_SIZE
 constexpr std::uint64_t kMaxIndexBytes = 64u << 20;     // index files are kilobytes to a few MB
 constexpr std::size_t kMaxRank = 64;
-constexpr std::string_view kIndexSuffix = ".safetensors.index.json";
 
 struct DTypeName {
   std::string_view name;
@@ -489,11 +488,11 @@ std::unique_ptr<Checkpoint> openSharded(const fs::path& index) {
   return c;
 }
 
-bool isIndexName(const fs::path& p) { return endsWith(p.filename().string(), kIndexSuffix); }
-
 }  // namespace
 
 namespace safetensors {
+
+bool isIndexName(const fs::path& p) { return endsWith(p.filename().string(), kIndexSuffix); }
 
 std::optional<std::string_view> dtypeString(DType t) {
   for (const auto& d : kDTypes)
@@ -518,7 +517,7 @@ int writerRank(DType t) {
 SniffResult SafetensorsFormat::sniff(const FileProbe& probe) const {
   const fs::path& path = probe.path();
   const bool named = path.extension() == ".safetensors";
-  if (isIndexName(path)) {
+  if (safetensors::isIndexName(path)) {
     try {
       const std::string text = readSmallFile(path, kMaxIndexBytes, "the index");
       const json root = parseBounded(path, text, "the index", 64, false);
@@ -546,14 +545,14 @@ SniffResult SafetensorsFormat::sniff(const FileProbe& probe) const {
 std::optional<fs::path> SafetensorsFormat::resolve(const fs::path& path) const {
   std::error_code ec;
   if (fs::is_regular_file(path, ec)) {
-    if (isIndexName(path)) return path;
+    if (safetensors::isIndexName(path)) return path;
     // A shard ("model-00002-of-00006.safetensors") opens its whole set when the index beside
     // it names it; alone otherwise.
     static const std::regex shardName(R"((.+)-\d+-of-\d+\.safetensors)");
     std::smatch m;
     const std::string name = path.filename().string();
     if (!std::regex_match(name, m, shardName)) return std::nullopt;
-    const fs::path index = path.parent_path() / (m[1].str() + std::string(kIndexSuffix));
+    const fs::path index = path.parent_path() / (m[1].str() + std::string(safetensors::kIndexSuffix));
     if (!fs::is_regular_file(index, ec)) return std::nullopt;
     try {
       if (readSmallFile(index, kMaxIndexBytes, "the index").find("\"" + name + "\"") != std::string::npos) return index;
@@ -565,7 +564,7 @@ std::optional<fs::path> SafetensorsFormat::resolve(const fs::path& path) const {
   std::vector<fs::path> indexes, singles;
   for (const auto& e : fs::directory_iterator(path, ec)) {
     if (!e.is_regular_file(ec)) continue;
-    if (isIndexName(e.path())) indexes.push_back(e.path());
+    if (safetensors::isIndexName(e.path())) indexes.push_back(e.path());
     else if (e.path().extension() == ".safetensors") singles.push_back(e.path());
   }
   if (indexes.size() == 1) return indexes.front();
@@ -583,7 +582,7 @@ std::unique_ptr<Checkpoint> SafetensorsFormat::open(const fs::path& path) const 
     if (!resolved) throw fileError(path, "a folder without exactly one safetensors file or .safetensors.index.json");
     file = *resolved;
   }
-  if (isIndexName(file)) return openSharded(file);
+  if (safetensors::isIndexName(file)) return openSharded(file);
   return openSingle(file);
 }
 

@@ -36,6 +36,10 @@ int writerRank(DType t);
 // The formatAttributes() key holding the file's `__metadata__` as a JSON object text, its
 // members in file order; absent when the file has no `__metadata__`.
 inline constexpr const char* kMetadataAttribute = "safetensors.__metadata__";
+// How a sharded set's index is named: "model.safetensors.index.json".
+inline constexpr std::string_view kIndexSuffix = ".safetensors.index.json";
+// True when the file name ends in kIndexSuffix.
+bool isIndexName(const std::filesystem::path& path);
 
 }  // namespace safetensors
 }  // namespace graft

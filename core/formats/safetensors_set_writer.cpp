@@ -4,6 +4,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "formats/safetensors_format.h"
 #include "io/error.h"
 
 namespace graft {
@@ -12,16 +13,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view kIndexSuffix = ".safetensors.index.json";
-
-bool endsWith(const std::string& s, std::string_view tail) {
-  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
-}
-
 // "model-00001-of-00003.safetensors" for shard 0 of 3 of "model.safetensors.index.json".
 std::string shardName(const fs::path& destination, std::size_t shard, std::size_t count) {
   const std::string name = destination.filename().string();
-  const std::string stem = endsWith(name, kIndexSuffix) ? name.substr(0, name.size() - kIndexSuffix.size()) : name;
+  const std::string stem = safetensors::isIndexName(destination) ? name.substr(0, name.size() - safetensors::kIndexSuffix.size()) : name;
   char numbers[64];
   std::snprintf(numbers, sizeof numbers, "-%05zu-of-%05zu", shard + 1, count);
   return stem + numbers + ".safetensors";
@@ -36,7 +31,7 @@ SafetensorsSetWriter::~SafetensorsSetWriter() {
 
 void SafetensorsSetWriter::create(const fs::path& file, const OutputLayout& layout) {
   file_ = file;
-  sharded_ = file.extension() == ".json";
+  sharded_ = safetensors::isIndexName(file);
   if (!sharded_) {
     shards_.push_back(std::make_unique<SafetensorsWriter>());
     shards_.back()->create(file, layout);

@@ -17,11 +17,12 @@ std::string bareName(const std::string& name) {
   return n;
 }
 
-bool hasSibling(const Node& variable, const std::string& name) {
-  if (!variable.parent()) return false;
+// Another variable of the same layer with this name (output index ignored); nullptr if none.
+const Node* sibling(const Node& variable, const std::string& name) {
+  if (!variable.parent()) return nullptr;
   for (const auto& c : variable.parent()->children())
-    if (c.get() != &variable && bareName(c->name()) == name) return true;
-  return false;
+    if (c.get() != &variable && bareName(c->name()) == name) return c.get();
+  return nullptr;
 }
 
 // Keras 3 numbers a layer's variables; the layer's class (from a .keras config) names them.
@@ -64,7 +65,7 @@ std::optional<Rule> toTorch(const Node& v, const Shape& shape) {
 std::optional<Rule> toKeras(const Node& v, const Shape& shape) {
   const std::string name = bareName(v.name());
   const std::size_t rank = shape.rank();
-  const bool batchNorm = hasSibling(v, "running_mean") || name == "running_mean";
+  const bool batchNorm = sibling(v, "running_mean") || name == "running_mean";
   std::string layer = v.parent() ? v.parent()->name() : std::string();
   std::transform(layer.begin(), layer.end(), layer.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (name == "weight") {
@@ -75,12 +76,8 @@ std::optional<Rule> toKeras(const Node& v, const Shape& shape) {
     return std::nullopt;
   }
   if (name == "bias") {
-    const bool norm = batchNorm || [&] {
-      if (!v.parent()) return false;
-      for (const auto& c : v.parent()->children())
-        if (bareName(c->name()) == "weight" && c->tensor() && c->tensor()->shape.rank() == 1) return true;
-      return false;
-    }();
+    const Node* weight = sibling(v, "weight");
+    const bool norm = batchNorm || (weight && weight->tensor() && weight->tensor()->shape.rank() == 1);
     return Rule{norm ? "beta" : "bias", {}};
   }
   if (name == "running_mean") return Rule{"moving_mean", {}};
