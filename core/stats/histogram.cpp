@@ -6,12 +6,11 @@
 #include <string>
 
 #include "io/error.h"
-#include "stats/simd.h"
+#include "stats/block_kernels.h"
 
 namespace graft {
 namespace {
 
-constexpr std::size_t kBlock = 256;
 constexpr std::size_t kLanes = 4;
 // Above this many bins, equal neighbours are rare and four copies would only cost memory.
 constexpr std::size_t kMaxBinsWithLanes = 4096;
@@ -79,74 +78,25 @@ HistogramAccumulator::HistogramAccumulator(const HistogramBinner& binner)
 template <typename V>
 void HistogramAccumulator::add(std::span<const V> values, bool allInRange) {
   const bool estimate = binner_->estimate(V{}).usable;
-  for (std::size_t i = 0; i < values.size(); i += kBlock) {
-    const std::size_t n = std::min(kBlock, values.size() - i);
-    if (estimate && n == kBlock && allInRange)
-      addEstimatedBlock<V, false>(values.data() + i);
-    else if (estimate && n == kBlock)
-      addEstimatedBlock<V, true>(values.data() + i);
+  const auto& kernels = blockKernels<V>();
+  const auto count = allInRange ? kernels.countInRange : kernels.countChecked;
+  // One counter set: all four interleaved lanes are the same.
+  HistogramLanes lanes{lanes_.data(), laneCount_ > 1 ? stride_ : 0, static_cast<std::int32_t>(outsideSlot())};
+  for (std::size_t i = 0; i < values.size(); i += kBlockValues) {
+    const std::size_t n = std::min(kBlockValues, values.size() - i);
+    if (estimate && n == kBlockValues)
+      count(*binner_, values.data() + i, lanes);
     else
       addExact(values.data() + i, n);
     pending_ += n;
     if (pending_ >= kFlushEvery) flush();
   }
+  underflow_ += lanes.underflow;
+  overflow_ += lanes.overflow;
 }
 
 template void HistogramAccumulator::add<float>(std::span<const float>, bool);
 template void HistogramAccumulator::add<double>(std::span<const double>, bool);
-
-template <typename V, bool kCheckRange>
-void HistogramAccumulator::addEstimatedBlock(const V* x) {
-  using namespace simd;
-  constexpr std::size_t kCount = Lanes<V>::kCount;
-  const auto& e = binner_->estimate(V{});
-  const Vec<V> lowIn = splat<Vec<V>>(e.lowIn), highIn = splat<Vec<V>>(e.highIn);
-  const Vec<V> origin = splat<Vec<V>>(e.origin), scale = splat<Vec<V>>(e.scale), zero{};
-  const Vec<V> nearLow = splat<Vec<V>>(e.nearEdge), nearHigh = splat<Vec<V>>(V{1} - e.nearEdge);
-  const Vec<V> lowest = splat<Vec<V>>(std::numeric_limits<V>::lowest());
-  const Vec<V> highest = splat<Vec<V>>(std::numeric_limits<V>::max());
-  const Index<V> outside = splat<Index<V>>(static_cast<std::int32_t>(outsideSlot()));
-  Mask<V> anyNear{}, under{}, over{};
-  std::int32_t index[kBlock], near[kBlock];
-  for (std::size_t j = 0; j < kBlock; j += kCount) {
-    const Vec<V> v = load(x + j);
-    // Without range checks every lane is in; the compiler drops the selects on `in`.
-    const Mask<V> in = kCheckRange ? (v >= lowIn) & (v <= highIn) : Mask<V>{} - 1;  // false for NaN
-    const Vec<V> t = in ? (v - origin) * scale : zero;
-    Index<V> i = __builtin_convertvector(t, Index<V>);  // t >= 0: truncation is floor
-    const Vec<V> frac = t - __builtin_convertvector(i, Vec<V>);
-    const Mask<V> isNear = in & ((frac < nearLow) | (frac > nearHigh));
-    if constexpr (kCheckRange) {
-      under -= (v < lowIn) & (v >= lowest);
-      over -= (v > highIn) & (v <= highest);
-      i = __builtin_convertvector(in, Index<V>) ? i : outside;
-    }
-    anyNear |= isNear;
-    const Index<V> nearIndex = __builtin_convertvector(isNear, Index<V>);
-    std::memcpy(near + j, &nearIndex, sizeof nearIndex);
-    std::memcpy(index + j, &i, sizeof i);
-  }
-  if (sumOf<Mask<V>, kCount>(anyNear) != 0) {
-    // Rare: values within rounding distance of an edge (and hi itself) are placed by search.
-    for (std::size_t j = 0; j < kBlock; ++j)
-      if (near[j]) index[j] = static_cast<std::int32_t>(binner_->binOf(static_cast<double>(x[j])));
-  }
-  std::uint32_t* l0 = lanes_.data();
-  const std::size_t step = laneCount_ > 1 ? stride_ : 0;  // one lane: all four are the same
-  std::uint32_t* l1 = l0 + step;
-  std::uint32_t* l2 = l1 + step;
-  std::uint32_t* l3 = l2 + step;
-  for (std::size_t j = 0; j < kBlock; j += kLanes) {
-    ++l0[index[j]];
-    ++l1[index[j + 1]];
-    ++l2[index[j + 2]];
-    ++l3[index[j + 3]];
-  }
-  if constexpr (kCheckRange) {
-    underflow_ += static_cast<std::uint64_t>(sumOf<Mask<V>, kCount>(under));
-    overflow_ += static_cast<std::uint64_t>(sumOf<Mask<V>, kCount>(over));
-  }
-}
 
 template <typename V>
 void HistogramAccumulator::addExact(const V* x, std::size_t n) {

@@ -60,8 +60,6 @@ class HistogramAccumulator {
   std::uint64_t overflow() const { return overflow_; }
 
  private:
-  template <typename V, bool kCheckRange>
-  void addEstimatedBlock(const V* x);
   std::size_t outsideSlot() const { return stride_ - 1; }
   template <typename V>
   void addExact(const V* x, std::size_t n);

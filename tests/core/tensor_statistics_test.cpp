@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cstdio>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -12,6 +14,9 @@
 #include <vector>
 
 #include "io/error.h"
+#include "stats/block_kernels.h"
+#include "stats/histogram.h"
+#include "stats/summary_accumulator.h"
 #include "stats/tensor_statistics.h"
 #include "types/dtype_convert.h"
 
@@ -415,6 +420,64 @@ TEST(TensorStatistics, AReadErrorOnAnyThreadIsReported) {
       EXPECT_STREQ(e.what(), "memory.bin: injected read failure");
     }
   }
+}
+
+// The 16-byte and the AVX2 kernels (where this CPU has AVX2) must agree to the bit: results
+// may not depend on the machine. Blocks of ordinary values, values on every edge, and blocks
+// with NaN, infinities and values outside the range.
+template <typename V>
+void expectEveryKernelSetAgrees() {
+  const auto sets = supportedBlockKernels<V>();
+  std::mt19937 rng(11);
+  std::normal_distribution<V> normal(V(0.3), V(2));
+  const HistogramBinner binner(-3.0, 4.5, 256);
+  std::vector<V> values(kBlockValues * 64);
+  for (auto& v : values) v = normal(rng);
+  for (std::size_t i = 0; i < 257; ++i) values[kBlockValues * 8 + i] = static_cast<V>(binner.edges()[i]);
+  values[kBlockValues * 20 + 3] = std::numeric_limits<V>::quiet_NaN();
+  values[kBlockValues * 21 + 5] = std::numeric_limits<V>::infinity();
+  struct Result {
+    SummaryAccumulator summary;
+    std::vector<std::uint32_t> inRange, checked;
+    std::uint64_t underflow = 0, overflow = 0;
+  };
+  auto run = [&](const BlockKernels<V>& k) {
+    Result r;
+    r.inRange.assign(4 * 258, 0);
+    r.checked.assign(4 * 258, 0);
+    HistogramLanes inRange{r.inRange.data(), 258, 257}, checked{r.checked.data(), 258, 257};
+    for (std::size_t b = 0; b < values.size(); b += kBlockValues) {
+      const V* x = values.data() + b;
+      k.summarizeFinite(r.summary, x);
+      k.countChecked(binner, x, checked);
+      if (std::all_of(x, x + kBlockValues, [](V v) { return v >= V(-3) && v <= V(4.5); })) k.countInRange(binner, x, inRange);
+    }
+    r.underflow = checked.underflow;
+    r.overflow = checked.overflow;
+    return r;
+  };
+  const Result reference = run(sets.front());
+  EXPECT_GT(reference.underflow + reference.overflow, 0u);
+  for (const auto& k : sets) {
+    SCOPED_TRACE(k.name);
+    const Result r = run(k);
+    EXPECT_EQ(r.summary.count, reference.summary.count);
+    EXPECT_EQ(r.summary.zeros, reference.summary.zeros);
+    EXPECT_EQ(r.summary.min, reference.summary.min);
+    EXPECT_EQ(r.summary.max, reference.summary.max);
+    EXPECT_EQ(r.summary.moments.mean, reference.summary.moments.mean);
+    EXPECT_EQ(r.summary.moments.m2, reference.summary.moments.m2);
+    EXPECT_EQ(r.inRange, reference.inRange);
+    EXPECT_EQ(r.checked, reference.checked);
+    EXPECT_EQ(r.underflow, reference.underflow);
+    EXPECT_EQ(r.overflow, reference.overflow);
+  }
+}
+
+TEST(TensorStatistics, EveryKernelWidthTheCpuRunsGivesBitIdenticalResults) {
+  expectEveryKernelSetAgrees<float>();
+  expectEveryKernelSetAgrees<double>();
+  std::printf("kernel sets on this CPU: %zu (in use: %s)\n", supportedBlockKernels<float>().size(), blockKernels<float>().name);
 }
 
 TEST(TensorDiff, MetricsOfKnownVectors) {
