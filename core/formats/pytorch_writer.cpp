@@ -99,8 +99,7 @@ void PytorchWriter::create(const fs::path& file, const OutputLayout& layout) {
   slots_.clear();
   for (std::size_t i = 0; i < layout.tensors.size(); ++i) slots_.push_back(Slot{layout.tensors[i].key, &entries_[kFixedRecords + i], 0, 0});
 
-  fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd_ < 0) throw fileError(file, std::string("cannot create: ") + std::strerror(errno));
+  fd_ = openForWriting(file);
   auto record = [&](StoredZipEntry& e, const std::string& bytes) {
     writeAt(file, fd_, bytes, e.dataOffset);
     e.crc32 = crcOf(bytes);

@@ -110,8 +110,7 @@ void SafetensorsWriter::create(const fs::path& file, const OutputLayout& layout)
   slots_.resize(n);
   for (std::size_t i = 0; i < n; ++i) slots_[i] = Slot{layout.tensors[i].key, dataStart + relative[i], layout.tensors[i].byteSize, 0};
 
-  fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd_ < 0) throw fileError(file, std::string("cannot create: ") + std::strerror(errno));
+  fd_ = openForWriting(file);
   std::string prefix(8, '\0');
   for (int b = 0; b < 8; ++b) prefix[static_cast<std::size_t>(b)] = static_cast<char>((header.size() >> (8 * b)) & 0xff);
   prefix += header;

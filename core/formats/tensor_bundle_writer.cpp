@@ -140,8 +140,7 @@ void TensorBundleWriter::create(const fs::path& file, const OutputLayout& layout
   const fs::path prefix = prefixOf(file);
   for (std::int32_t s = 0; s < shards_; ++s) {
     shardFiles_.push_back(dataShardPath(prefix, s, shards_));
-    const int fd = ::open(shardFiles_.back().c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) throw fileError(shardFiles_.back(), std::string("cannot create: ") + std::strerror(errno));
+    const int fd = openForWriting(shardFiles_.back());
     fds_.push_back(fd);
   }
 }
@@ -287,8 +286,7 @@ void TensorBundleWriter::finish() {
     if (rc != 0) throw fileError(shardFiles_[i], std::string("write failed: ") + std::strerror(errno));
   }
   const std::string table = buildTable(entries);
-  const int fd = ::open(index_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) throw fileError(index_, std::string("cannot create: ") + std::strerror(errno));
+  const int fd = openForWriting(index_);
   try {
     writeAt(index_, fd, table, 0);
   } catch (...) {

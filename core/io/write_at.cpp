@@ -1,5 +1,7 @@
 #include "io/write_at.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -19,6 +21,18 @@ void writeAt(const std::filesystem::path& file, int fd, std::span<const std::byt
     }
     done += static_cast<std::size_t>(n);
   }
+}
+
+int openForWriting(const std::filesystem::path& file) {
+  const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) throw fileError(file, std::string("cannot create: ") + std::strerror(errno));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || (st.st_size != 0 && ::ftruncate(fd, 0) != 0)) {
+    const int error = errno;
+    ::close(fd);
+    throw fileError(file, std::string("cannot empty: ") + std::strerror(error));
+  }
+  return fd;
 }
 
 }  // namespace graft
