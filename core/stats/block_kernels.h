@@ -36,6 +36,9 @@ struct BlockKernels {
   // every value is finite and within [lo, hi]; Checked tests each one.
   void (*countInRange)(const HistogramBinner& binner, const V* x, HistogramLanes& lanes);
   void (*countChecked)(const HistogramBinner& binner, const V* x, HistogramLanes& lanes);
+  // n little-endian bfloat16 / float16 values (any alignment) to V, exactly; n a multiple of 16.
+  void (*widenBfloat16)(const std::byte* in, V* out, std::size_t n);
+  void (*widenHalf)(const std::byte* in, V* out, std::size_t n);
 };
 
 template <typename V>

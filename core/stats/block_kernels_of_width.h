@@ -4,6 +4,8 @@
 // template of the width, so the two compilations share no function.
 
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <limits>
 
 #include "stats/block_kernels.h"
@@ -144,9 +146,47 @@ void countBlock(const HistogramBinner& binner, const V* x, HistogramLanes& lanes
   }
 }
 
+// 16-bit floats to V, a float vector at a time: their bits placed in a float's, as in
+// types/dtype_convert.cpp's decodeHalf (branch-free selects, exact for every value).
+template <typename V, bool kHalf, int kBytes>
+void widen16(const std::byte* in, V* out, std::size_t n) {
+  using namespace simd;
+  constexpr int kCount = L<float, kBytes>::kCount;
+  using Narrow = typename L<float, kBytes>::Bits16;
+  using Bits = Index<float, kBytes>;
+  using VecF = Vec<float, kBytes>;
+  for (std::size_t i = 0; i < n; i += kCount) {
+    Narrow h;
+    std::memcpy(&h, in + 2 * i, sizeof h);
+    const Bits b = __builtin_convertvector(h, Bits);
+    Bits x;
+    if constexpr (kHalf) {
+      const Bits em = b & 0x7FFF, sign = (b & 0x8000) << 16;
+      const Bits normal = (em << 13) + 0x38000000;                 // rebias 15 -> 127
+      const Bits special = (em << 13) | 0x7F800000;                // inf and NaN
+      const VecF scaled = __builtin_convertvector(em, VecF) * 5.9604644775390625e-8f;  // subnormal: m * 2^-24
+      Bits subnormal;
+      std::memcpy(&subnormal, &scaled, sizeof subnormal);
+      const Bits isSpecial = em >= 0x7C00, isSubnormal = em < 0x400;  // all ones or zero
+      x = sign | (isSubnormal & subnormal) | (~isSubnormal & ((isSpecial & special) | (~isSpecial & normal)));
+    } else {
+      x = b << 16;
+    }
+    VecF f;
+    std::memcpy(&f, &x, sizeof f);
+    if constexpr (sizeof(V) == sizeof(float)) {
+      std::memcpy(out + i, &f, sizeof f);
+    } else {
+      const auto d = __builtin_convertvector(f, typename L<float, kBytes>::Wide);
+      std::memcpy(out + i, &d, sizeof d);
+    }
+  }
+}
+
 template <typename V, int kBytes>
 BlockKernels<V> kernelsOfWidth(const char* name) {
-  return {name, &summarizeFinite<V, kBytes>, &countBlock<V, false, kBytes>, &countBlock<V, true, kBytes>};
+  return {name, &summarizeFinite<V, kBytes>, &countBlock<V, false, kBytes>, &countBlock<V, true, kBytes>,
+          &widen16<V, false, kBytes>, &widen16<V, true, kBytes>};
 }
 
 }  // namespace graft::kernels

@@ -23,6 +23,7 @@ struct Lanes {
   typedef MaskElement Mask __attribute__((vector_size(kBytes)));
   typedef std::int32_t Index __attribute__((vector_size(4 * kCount)));  // one int32 per lane
   typedef double Wide __attribute__((vector_size(8 * kCount)));          // the lanes as double
+  typedef std::uint16_t Bits16 __attribute__((vector_size(2 * kCount)));  // 16-bit floats' bits
 };
 
 template <typename V, int kBytes>

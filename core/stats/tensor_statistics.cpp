@@ -9,6 +9,7 @@
 #include <type_traits>
 
 #include "io/error.h"
+#include "stats/block_kernels.h"
 #include "stats/histogram.h"
 #include "stats/summary_accumulator.h"
 #include "types/dtype_convert.h"
@@ -32,20 +33,24 @@ bool summarizedAsDouble(DType t) {
 }
 
 // fn(worker, chunk, values) over every chunk; float32 / float64 chunks are read straight into
-// values, other dtypes are widened a block at a time.
+// values, other dtypes are widened a block at a time (16-bit floats by the vector kernels).
 template <typename V, typename Fn>
 void forEachValues(ChunkWorkers& workers, DType dtype, Fn&& fn) {
   if (dtype == (std::is_same_v<V, float> ? DType::Float32 : DType::Float64)) {
     workers.forEachChunk<V>(fn);
     return;
   }
+  const auto& kernels = blockKernels<V>();
+  const auto widen = dtype == DType::BFloat16 ? kernels.widenBfloat16 : dtype == DType::Float16 ? kernels.widenHalf : nullptr;
   const std::size_t elementBytes = dtypeSize(dtype), blockBytes = kConvertBlock * elementBytes;
   std::vector<std::vector<V>> scratch(workers.threads(), std::vector<V>(kConvertBlock));
   workers.forEachChunk<std::byte>([&](unsigned worker, std::uint64_t chunk, std::span<const std::byte> bytes) {
     for (std::size_t i = 0; i < bytes.size(); i += blockBytes) {
       const auto part = bytes.subspan(i, std::min(blockBytes, bytes.size() - i));
       const std::span<V> values(scratch[worker].data(), part.size() / elementBytes);
-      if constexpr (std::is_same_v<V, float>)
+      if (widen && values.size() == kConvertBlock)
+        widen(part.data(), values.data(), values.size());
+      else if constexpr (std::is_same_v<V, float>)
         toFloat32(dtype, part, values);
       else
         toFloat64(dtype, part, values);

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <bit>
 #include <atomic>
 #include <cstdio>
 #include <cmath>
@@ -11,6 +12,7 @@
 #include <limits>
 #include <memory>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "io/error.h"
@@ -471,6 +473,40 @@ void expectEveryKernelSetAgrees() {
     EXPECT_EQ(r.checked, reference.checked);
     EXPECT_EQ(r.underflow, reference.underflow);
     EXPECT_EQ(r.overflow, reference.overflow);
+  }
+}
+
+// Every one of the 65,536 bfloat16 and float16 bit patterns widens as the scalar conversion
+// does (NaNs to NaN), on every kernel set.
+TEST(TensorStatistics, VectorWideningOfEvery16BitFloatEqualsTheScalarConversion) {
+  std::vector<std::byte> bits(2 * 65536);
+  for (std::uint32_t i = 0; i < 65536; ++i) {
+    bits[2 * i] = static_cast<std::byte>(i & 0xff);
+    bits[2 * i + 1] = static_cast<std::byte>(i >> 8);
+  }
+  for (const DType dtype : {DType::BFloat16, DType::Float16}) {
+    std::vector<float> expected(65536), got(65536);
+    toFloat32(dtype, bits, expected);
+    std::vector<double> expectedDouble(65536), gotDouble(65536);
+    toFloat64(dtype, bits, expectedDouble);
+    for (const auto& k : supportedBlockKernels<float>()) {
+      SCOPED_TRACE(std::string(k.name) + " " + std::string(dtypeName(dtype)));
+      (dtype == DType::BFloat16 ? k.widenBfloat16 : k.widenHalf)(bits.data(), got.data(), got.size());
+      for (std::size_t i = 0; i < got.size(); ++i) {
+        if (std::isnan(expected[i])) {
+          EXPECT_TRUE(std::isnan(got[i])) << i;
+        } else {
+          EXPECT_EQ(std::bit_cast<std::uint32_t>(got[i]), std::bit_cast<std::uint32_t>(expected[i])) << i;
+        }
+      }
+    }
+    for (const auto& k : supportedBlockKernels<double>()) {
+      (dtype == DType::BFloat16 ? k.widenBfloat16 : k.widenHalf)(bits.data(), gotDouble.data(), gotDouble.size());
+      for (std::size_t i = 0; i < gotDouble.size(); ++i)
+        if (!std::isnan(expectedDouble[i])) {
+          EXPECT_EQ(gotDouble[i], expectedDouble[i]) << k.name << " " << i;
+        }
+    }
   }
 }
 
