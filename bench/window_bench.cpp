@@ -1,9 +1,12 @@
-// The window's responsiveness bars (issue 4), measured in the real MainWindow on the
-// offscreen platform: opening a 100,000-variable checkpoint until its tree is painted, each
-// keystroke of a filter until the tree is repainted, and the UI thread's longest stall while
-// a ~1 GB export runs in the background.
+// The window's responsiveness bars, measured in the real MainWindow on the offscreen platform:
+// opening a 100,000-variable checkpoint until its tree is painted, each keystroke of a filter
+// until the tree is repainted, the UI thread's longest stall while a ~1 GB export runs in the
+// background; and, given two large checkpoints, the window's memory with both open and the
+// longest stall while the Inspector computes the statistics of the largest tensor.
+// Lines "RESULT name value unit bar" are for bench/suite.py (bar "-": none).
 //
-// Usage: graft-window-bench BIG_TREE.h5 SOURCE.h5 TARGET.h5 OUTPUT.h5 [REPEATS]
+// Usage: graft-window-bench BIG_TREE SOURCE.h5 TARGET.h5 OUTPUT.h5 [REPEATS]
+//        graft-window-bench --large A B [STATS_FILE]   (a fresh process: the memory is theirs alone)
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -21,6 +24,7 @@
 #include <vector>
 
 #include "export/export_dialog.h"
+#include "inspector/inspector_dock.h"
 #include "export/export_worker.h"
 #include "main_window.h"
 #include "merge/conflict_resolution.h"
@@ -45,9 +49,49 @@ struct Series {
   double max() const { return ms.empty() ? 0 : *std::max_element(ms.begin(), ms.end()); }
 };
 
-void report(const char* what, const Series& s, double bar) {
+void result(const char* name, double value, const char* unit, double bar) {
+  if (bar > 0)
+    std::printf("RESULT %s %.2f %s %.0f\n", name, value, unit, bar);
+  else
+    std::printf("RESULT %s %.2f %s -\n", name, value, unit);
+}
+
+// name: for the RESULT lines, the median's and the maximum's.
+void report(const char* what, const char* name, const Series& s, double bar) {
   std::printf("%-44s median %8.1f ms   max %8.1f ms   (n=%zu)   bar < %.0f ms: %s\n", what, s.median(), s.max(), s.ms.size(),
               bar, s.max() < bar ? "met" : "MISSED");
+  result((std::string(name) + "_median").c_str(), s.median(), "ms", 0);
+  result((std::string(name) + "_max").c_str(), s.max(), "ms", bar);
+}
+
+// Resident memory of this process now, in MB (VmRSS).
+double residentMB() {
+  std::FILE* f = std::fopen("/proc/self/status", "r");
+  if (!f) return 0;
+  char line[256];
+  double kb = 0;
+  while (std::fgets(line, sizeof line, f))
+    if (std::sscanf(line, "VmRSS: %lf kB", &kb) == 1) break;
+  std::fclose(f);
+  return kb / 1024;
+}
+
+// Calls probe every millisecond while waiting for `spy`, and returns the longest gap between
+// two calls: how long the UI thread was busy at a stretch.
+double longestStallWhile(QSignalSpy& spy, int timeoutMs) {
+  QElapsedTimer tick;
+  double longest = 0;
+  QTimer probe;
+  probe.setInterval(1);
+  QObject::connect(&probe, &QTimer::timeout, [&] {
+    longest = std::max(longest, tick.nsecsElapsed() / 1e6);
+    tick.restart();
+  });
+  tick.start();
+  probe.start();
+  const bool done = spy.count() > 0 || spy.wait(timeoutMs);
+  probe.stop();
+  return done ? std::max(longest, tick.nsecsElapsed() / 1e6) : -1;
 }
 
 // Open until painted: the background read, the model and view set-up on the UI thread, and
@@ -75,13 +119,60 @@ double timedOpen(MainWindow& w, const QString& path, double* uiThreadMs) {
   return total;
 }
 
+// Two large checkpoints in a fresh window: its memory with both open; then the UI thread's
+// longest stall while the Inspector computes the statistics of the largest tensor of
+// `statsFile` (opened as the source) or, without one, of A.
+int largeCheckpoints(MainWindow& w, const char* a, const char* b, const char* statsFile) {
+  const double before = residentMB();
+  QSignalSpy loadedA(w.loader(Side::Source), &graft::ui::CheckpointLoader::loaded);
+  QSignalSpy loadedB(w.loader(Side::Target), &graft::ui::CheckpointLoader::loaded);
+  w.openFile(Side::Source, QString::fromLocal8Bit(a));
+  w.openFile(Side::Target, QString::fromLocal8Bit(b));
+  if (!(loadedA.count() || loadedA.wait(120000)) || !(loadedB.count() || loadedB.wait(120000))) return 1;
+  QTest::qWait(200);  // both trees painted
+  const auto large = w.document()->source(), largeTarget = w.document()->target();
+  const double both = residentMB();
+  std::printf("two large checkpoints open: %s (%.2f GB) and %s (%.2f GB): window RSS %.1f MB (%.1f MB before)\n", a,
+              static_cast<double>(large->modelByteSize()) / 1e9, b, static_cast<double>(largeTarget->modelByteSize()) / 1e9, both, before);
+  result("window_RSS_two_large_checkpoints", both, "MB", 200);
+  auto inspected = large;
+  if (statsFile) {
+    QSignalSpy loaded(w.loader(Side::Source), &graft::ui::CheckpointLoader::loaded);
+    w.openFile(Side::Source, QString::fromLocal8Bit(statsFile));
+    if (!loaded.wait(120000)) return 1;
+    inspected = w.document()->source();
+  }
+  const graft::Node* largest = nullptr;
+  for (const graft::Node* v : inspected->variables())
+    if (!largest || v->tensor()->byteSize > largest->tensor()->byteSize) largest = v;
+  QSignalSpy ready(w.inspectorDock(), &graft::ui::InspectorDock::histogramReady);
+  QElapsedTimer t;
+  t.start();
+  w.inspectorDock()->inspectNode(graft::ui::InspectorDock::Side::Source, largest);
+  const double longest = longestStallWhile(ready, 120000);
+  if (longest < 0) return 1;
+  std::printf("statistics of %s (%.2f GB): %.0f ms, longest UI stall %.1f ms; window RSS after %.1f MB\n",
+              largest->path().c_str(), static_cast<double>(largest->tensor()->byteSize) / 1e9, t.nsecsElapsed() / 1e6, longest,
+              residentMB());
+  result("stall_during_statistics", longest, "ms", 50);
+  result("window_RSS_after_statistics", residentMB(), "MB", 200);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
   QApplication app(argc, argv);
+  if ((argc == 4 || argc == 5) && std::string(argv[1]) == "--large") {
+    MainWindow w;
+    w.resize(1400, 900);
+    w.show();
+    if (!QTest::qWaitForWindowExposed(&w)) return 1;
+    return largeCheckpoints(w, argv[2], argv[3], argc == 5 ? argv[4] : nullptr);
+  }
   if (argc < 5) {
-    std::fprintf(stderr, "usage: %s BIG_TREE.h5 SOURCE.h5 TARGET.h5 OUTPUT.h5 [REPEATS]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s BIG_TREE SOURCE.h5 TARGET.h5 OUTPUT.h5 [REPEATS]\n       %s --large A B [STATS_FILE]\n", argv[0], argv[0]);
     return 2;
   }
   const QString big = QString::fromLocal8Bit(argv[1]);
@@ -103,11 +194,11 @@ int main(int argc, char** argv) {
   }
   const auto* model = w.pane(Side::Source)->model();
   std::printf("tree: %zu variables\n", model->checkpoint()->variables().size());
-  report("open until painted (read + model + paint)", open, 300);
+  report("open until painted (read + model + paint)", "open_100k", open, 300);
   std::printf("  each open, in order (the first in a fresh process):");
   for (double ms : open.ms) std::printf(" %.0f", ms);
   std::printf(" ms\n");
-  report("  of which on the UI thread (model + paint)", openUi, 300);
+  report("  of which on the UI thread (model + paint)", "open_100k_UI_thread", openUi, 300);
 
   // 2. Filter keystrokes, each until the tree is repainted.
   graft::ui::CheckpointPane* pane = w.pane(Side::Source);
@@ -172,9 +263,9 @@ int main(int argc, char** argv) {
     std::printf("keystroke 'c' (%s): projection %.1f ms, view relayout %.1f ms, paint %.1f ms (medians)\n",
                 QString::number(pane->model()->matchCount()).toUtf8().constData(), projection.median(), relayout.median(), paint.median());
   }
-  report("filter keystroke, substring (type)", substring, 50);
-  report("filter keystroke, substring (backspace)", erase, 50);
-  report("filter keystroke, regex", regex, 50);
+  report("filter keystroke, substring (type)", "filter_keystroke_substring", substring, 50);
+  report("filter keystroke, substring (backspace)", "filter_keystroke_backspace", erase, 50);
+  report("filter keystroke, regex", "filter_keystroke_regex", regex, 50);
 
   // 3. The UI thread's longest stall during a ~1 GB export.
   {
@@ -244,7 +335,8 @@ int main(int argc, char** argv) {
   }
   std::printf("export: %.2f GB in %.2f s (%.2f GB/s)%s\n", exportBytes / 1e9, exportSeconds, exportBytes / 1e9 / exportSeconds,
               verified ? ", verified by re-reading" : "");
-  report("UI thread's longest stall during export", stall, 50);
+  report("UI thread's longest stall during export", "stall_during_export", stall, 50);
   std::filesystem::remove(output.toStdString());
+
   return 0;
 }
