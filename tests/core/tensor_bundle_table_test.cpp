@@ -187,6 +187,14 @@ TEST(Crc32c, HardwareAndSoftwareAgreeOnEveryLengthAndAlignment) {
       ASSERT_EQ(crc32cExtend(0x12345678u, s), crc32cExtendSoftware(0x12345678u, s)) << start << " " << len;
     }
   EXPECT_EQ(crcOf(buf), crc32cExtendSoftware(0, bytesOf(buf)));
+  // Lengths around and beyond the three-stream blocks (3 x 8 KiB) of the hardware path.
+  std::string large(200000, '\0');
+  for (auto& c : large) c = static_cast<char>(rng());
+  for (std::size_t len : {24575u, 24576u, 24577u, 49152u, 49159u, 73728u, 100003u, 200000u})
+    for (std::size_t start : {0u, 3u}) {
+      const auto s = bytesOf(std::string_view(large).substr(start, std::min(len, large.size() - start)));
+      ASSERT_EQ(crc32cExtend(0x9abcdef0u, s), crc32cExtendSoftware(0x9abcdef0u, s)) << start << " " << len;
+    }
 }
 
 TEST(Crc32c, MaskAndUnmask) {

@@ -52,9 +52,55 @@ std::uint32_t softwareUpdate(std::uint32_t state, const unsigned char* p, std::s
 }
 
 #ifdef GRAFT_CRC32C_X86
+#if defined(__x86_64__)
+// The crc32 instruction has a latency of three cycles and a throughput of one: a single chain
+// of it reaches a third of what the CPU can do. Three chains over three neighbouring blocks
+// run at full speed, and are joined by the linearity of CRCs: with r the register after a
+// block A, the register after A‖B is shift(r) ^ crc(0, B), where shift(r) is r carried across
+// |B| zero bytes, a linear map applied by table.
+constexpr std::size_t kStreamBytes = 8192;
+
+__attribute__((target("sse4.2"))) std::uint32_t acrossZeros(std::uint32_t state) {
+  std::uint64_t s = state;
+  for (std::size_t i = 0; i < kStreamBytes; i += 8) s = _mm_crc32_u64(s, 0);
+  return static_cast<std::uint32_t>(s);
+}
+
+struct StreamShift {
+  std::array<std::array<std::uint32_t, 256>, 4> byByte{};  // byByte[k][b] = acrossZeros(b << 8k)
+  std::uint32_t operator()(std::uint32_t r) const {
+    return byByte[0][r & 0xFFu] ^ byByte[1][(r >> 8) & 0xFFu] ^ byByte[2][(r >> 16) & 0xFFu] ^ byByte[3][r >> 24];
+  }
+};
+
+const StreamShift& streamShift() {
+  static const StreamShift shift = [] {
+    StreamShift t;
+    for (unsigned k = 0; k < 4; ++k)
+      for (std::uint32_t b = 0; b < 256; ++b) t.byByte[k][b] = acrossZeros(b << (8 * k));
+    return t;
+  }();
+  return shift;
+}
+#endif
+
 __attribute__((target("sse4.2"))) std::uint32_t hardwareUpdate(std::uint32_t state, const unsigned char* p,
                                                                 std::size_t n) {
 #if defined(__x86_64__)
+  if (n >= 3 * kStreamBytes) {
+    const StreamShift& shift = streamShift();
+    while (n >= 3 * kStreamBytes) {
+      std::uint64_t a = state, b = 0, c = 0;
+      for (std::size_t i = 0; i < kStreamBytes; i += 8) {
+        a = _mm_crc32_u64(a, loadLe64(p + i));
+        b = _mm_crc32_u64(b, loadLe64(p + kStreamBytes + i));
+        c = _mm_crc32_u64(c, loadLe64(p + 2 * kStreamBytes + i));
+      }
+      state = shift(shift(static_cast<std::uint32_t>(a)) ^ static_cast<std::uint32_t>(b)) ^ static_cast<std::uint32_t>(c);
+      p += 3 * kStreamBytes;
+      n -= 3 * kStreamBytes;
+    }
+  }
   std::uint64_t s = state;
   while (n >= 8) {
     s = _mm_crc32_u64(s, loadLe64(p));
