@@ -24,8 +24,8 @@ class MemoryStream final : public TensorStream {
 
 class ShardStream final : public TensorStream {
  public:
-  ShardStream(std::shared_ptr<const ReadOnlyFile> file, const StoredRange& t, std::string key)
-      : file_(std::move(file)), offset_(t.offset), size_(t.size), crc_(t.crc), key_(std::move(key)) {}
+  ShardStream(std::shared_ptr<const ReadOnlyFile> file, const StoredRange& t, std::string key, std::shared_ptr<RangeCheck> check)
+      : file_(std::move(file)), offset_(t.offset), size_(t.size), crc_(t.crc), key_(std::move(key)), check_(std::move(check)) {}
 
   std::uint64_t size() const override { return size_; }
   // A kernel-side copy does not pass the bytes through this stream; the CRC goes with them
@@ -34,29 +34,41 @@ class ShardStream final : public TensorStream {
 
   void read(std::uint64_t offset, std::span<std::byte> out) override {
     if (offset + out.size() > size_) throw fileError(file_->path(), "read beyond tensor '" + key_ + "'");
+    if (!verified_ && check_->passed) verified_ = true;
     if (!verified_ && offset != next_) verifyWhole();
     file_->readExactAt(offset_ + offset, out);
     if (verified_) return;
     running_ = crc32cExtend(running_, out);
     next_ += out.size();
-    if (next_ == size_) check(running_);
+    if (next_ == size_) {
+      compare(running_);
+      check_->passed = true;
+    }
   }
 
  private:
-  void check(std::uint32_t crc) {
+  void compare(std::uint32_t crc) {
     if (crc != crc_)
       throw fileError(file_->path(), "checksum mismatch in tensor '" + key_ + "' (data file corrupted?)");
     verified_ = true;
   }
-  // Out-of-order reads (parallel statistics, say): check the whole tensor once first.
+  // Out-of-order reads (parallel statistics, say): check the whole tensor first, once for all
+  // its streams; a stream that finds another one checking waits for its verdict.
   void verifyWhole() {
-    check(crc32cOfChunks(size_, [&](std::uint64_t at, std::span<std::byte> out) { file_->readExactAt(offset_ + at, out); }));
+    const std::lock_guard lock(check_->mutex);
+    if (check_->passed) {
+      verified_ = true;
+      return;
+    }
+    compare(crc32cOfChunks(size_, [&](std::uint64_t at, std::span<std::byte> out) { file_->readExactAt(offset_ + at, out); }));
+    check_->passed = true;
   }
 
   std::shared_ptr<const ReadOnlyFile> file_;
   std::uint64_t offset_, size_;
   std::uint32_t crc_;
   std::string key_;
+  std::shared_ptr<RangeCheck> check_;
   std::uint64_t next_ = 0;
   std::uint32_t running_ = 0;
   bool verified_ = false;
@@ -104,6 +116,13 @@ std::shared_ptr<const ReadOnlyFile> BundleStorage::shard(std::int32_t id) const 
   return slot;
 }
 
+std::shared_ptr<RangeCheck> BundleStorage::checkOf(const StoredRange& range) const {
+  std::lock_guard lock(mutex_);
+  auto& check = checks_[&range];
+  if (!check) check = std::make_shared<RangeCheck>();
+  return check;
+}
+
 std::unique_ptr<TensorStream> BundleStorage::open(const TensorInfo& tensor) const {
   if (tensor.storageSlot >= tensors_.size()) throw Error("no tensor '" + tensor.key + "' in this checkpoint");
   const StoredTensor* t = &tensors_[static_cast<std::size_t>(tensor.storageSlot)];
@@ -112,7 +131,7 @@ std::unique_ptr<TensorStream> BundleStorage::open(const TensorInfo& tensor) cons
     auto file = shard(r.shard);
     if (r.offset > file->size() || r.size > file->size() - r.offset)
       throw fileError(file->path(), "tensor '" + tensor.key + "' lies beyond the end of the data file (truncated?)");
-    return std::make_unique<ShardStream>(std::move(file), r, tensor.key);
+    return std::make_unique<ShardStream>(std::move(file), r, tensor.key, checkOf(r));
   };
   if (t->rowSlices.empty()) return rangeStream(*t);
   std::vector<std::unique_ptr<TensorStream>> parts;

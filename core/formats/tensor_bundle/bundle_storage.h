@@ -1,9 +1,11 @@
 #pragma once
 // Tensor bytes of a TensorBundle: numeric tensors streamed from their data shard with the
 // entry's CRC32C checked on every read (sequential reads are checked as they go; any other
-// access pattern first checks the whole tensor once); string tensors (the object graph)
-// served decoded, as per element a little-endian uint64 length and the bytes.
+// access pattern first checks the whole tensor once, and every stream of the same bytes, such
+// as the parallel readers of a statistics pass, relies on that one check); string tensors
+// (the object graph) served decoded, as per element a little-endian uint64 length and the bytes.
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -22,6 +24,12 @@ struct StoredRange {
   std::uint64_t offset = 0;
   std::uint64_t size = 0;
   std::uint32_t crc = 0;  // unmasked CRC32C of the stored bytes
+};
+
+// Whether a range's CRC was checked, shared by every stream over it.
+struct RangeCheck {
+  std::mutex mutex;  // held while one stream checks the whole range
+  std::atomic<bool> passed{false};
 };
 
 struct StoredTensor : StoredRange {
@@ -48,10 +56,14 @@ class BundleStorage final : public TensorStorage {
   std::unique_ptr<TensorStream> open(const TensorInfo& tensor) const override;
 
  private:
+  std::shared_ptr<RangeCheck> checkOf(const StoredRange& range) const;
+
   std::vector<std::filesystem::path> shardFiles_;
   std::vector<StoredTensor> tensors_;
   mutable std::mutex mutex_;
   mutable std::unordered_map<std::int32_t, std::shared_ptr<const ReadOnlyFile>> open_;
+  // Made when a range is first opened, not for all 100,000 at load time.
+  mutable std::unordered_map<const StoredRange*, std::shared_ptr<RangeCheck>> checks_;
 };
 
 }  // namespace graft::tfbundle
