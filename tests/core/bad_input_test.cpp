@@ -100,3 +100,60 @@ TEST(BadInput, TruncationInsideTensorDataIsCaughtWhenReading) {
     EXPECT_EQ(std::string(e.what()).rfind(path.string() + ": ", 0), 0u) << e.what();
   }
 }
+
+// A Keras 2 file whose weight is an HDF5 external link, or a dataset whose bytes live in an
+// external raw file, both pointing outside the checkpoint's folder: refused with a clear
+// error, and the file pointed at is never read.
+TEST(BadInput, Hdf5ExternalLinksAndExternalStorageAreRefused) {
+  test::TempDir dir;
+  fs::create_directories(dir / "outside");
+  fs::create_directories(dir / "models");
+  {
+    test::H5Writer secret(dir / "outside" / "secret.h5");
+    secret.floatDataset(secret.root(), "data", {4, 4});
+  }
+  test::writeFile(dir / "outside" / "secret.bin", std::string(64, 'S'));
+  // A Keras 2 weights file with one layer; returns the group that holds its weight.
+  auto kerasShell = [](test::H5Writer& w) {
+    w.fixedStrings(w.root(), "layer_names", {"dense"});
+    w.fixedStrings(w.root(), "backend", {"tensorflow"});
+    w.fixedStrings(w.root(), "keras_version", {"2.15.0"});
+    w.fixedStrings(w.group("dense"), "weight_names", {"dense/kernel:0"});
+    return w.group("dense/dense");
+  };
+  {
+    // Written by h5py: this process has unregistered libhdf5's external-link class, as Graft
+    // always does, and so cannot create one.
+    const auto made = test::runCommand({"/usr/bin/python3", "-c", R"(import sys, h5py
+with h5py.File(sys.argv[1], "w") as f:
+    f.attrs["layer_names"] = [b"dense"]
+    f.attrs["backend"] = b"tensorflow"
+    f.attrs["keras_version"] = b"2.15.0"
+    g = f.create_group("dense")
+    g.attrs["weight_names"] = [b"dense/kernel:0"]
+    g.create_group("dense")["kernel:0"] = h5py.ExternalLink(sys.argv[2], "data"))",
+                                        (dir / "models" / "link.h5").string(), (dir / "outside" / "secret.h5").string()});
+    ASSERT_EQ(made.exitCode, 0) << made.err;
+  }
+  {
+    test::H5Writer w(dir / "models" / "external.h5");
+    const hid_t weights = kerasShell(w);
+    const hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    H5Pset_external(dcpl, (dir / "outside" / "secret.bin").c_str(), 0, 64);
+    const hsize_t dims[2] = {4, 4};
+    const hid_t space = H5Screate_simple(2, dims, nullptr);
+    const hid_t ds = H5Dcreate2(weights, "kernel:0", H5T_IEEE_F32LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    ASSERT_GE(ds, 0);
+    H5Dclose(ds);
+    H5Sclose(space);
+    H5Pclose(dcpl);
+  }
+  for (const char* name : {"link.h5", "external.h5"}) {
+    SCOPED_TRACE(name);
+    const fs::path path = dir / "models" / name;
+    const auto r = test::runCommand({GRAFT_CLI_PATH, "ls", "--json", "--checksums", path.string()});
+    EXPECT_EQ(r.exitCode, 1) << r.out;
+    EXPECT_NE(r.err.find(path.string() + ": "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("external"), std::string::npos) << r.err;
+  }
+}

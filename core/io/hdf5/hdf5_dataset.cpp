@@ -244,6 +244,10 @@ void OpenFile::open(hid_t fapl) {
 
 TensorInfo describeDataset(hid_t loc, const std::string& path, std::string key) {
   auto l = lock();
+  H5L_info_t link{};
+  if (H5Lget_info(loc, path.c_str(), &link, H5P_DEFAULT) >= 0 && link.type == H5L_TYPE_EXTERNAL)
+    throw Error("dataset '" + path + "' is an external link into another file, which Graft refuses to follow");
+  H5Eclear2(H5E_DEFAULT);
   Id dataset = datasetId(H5Dopen2(loc, path.c_str(), H5P_DEFAULT));
   if (!dataset) throw Error("dataset '" + path + "' is missing or unreadable: " + takeErrorMessage());
   Id type = typeId(H5Dget_type(dataset.get()));
