@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <optional>
@@ -182,7 +183,7 @@ class Exporter {
     checkCancel();
     auto stream = item.from->openTensor(*item.node);
     if (item.slot->transforms.empty() && stream->extent() && sink.extent()) {
-      copyKernelSide(*stream->extent(), *sink.extent(), bytes);
+      copyKernelSide(*stream->extent(), *sink.extent(), bytes, item);
       sink.copiedFrom(*stream->extent(), bytes);
       return;
     }
@@ -200,7 +201,8 @@ class Exporter {
   }
 
   // Unchanged bytes go file to file inside the kernel (copy_file_range), no user-space copy.
-  void copyKernelSide(FileExtent from, FileExtent to, std::uint64_t bytes) {
+  // Errors name the side at fault: the kernel call itself only knows descriptors.
+  void copyKernelSide(FileExtent from, FileExtent to, std::uint64_t bytes, const Item& item) {
     loff_t in = static_cast<loff_t>(from.offset), outOff = static_cast<loff_t>(to.offset);
     for (std::uint64_t done = 0; done < bytes;) {
       checkCancel();
@@ -214,7 +216,10 @@ class Exporter {
           report();
           return;
         }
-        throw Error(std::string("copy failed: ") + (n < 0 ? std::strerror(errno) : "source ended early"));
+        const std::string tensor = "tensor '" + item.node->tensor()->key + "': ";
+        if (n == 0) throw fileError(item.from->path(), tensor + "the file ended early (truncated while exporting?)");
+        if (errno == ENOSPC || errno == EFBIG || errno == EDQUOT) throw fileError(output_, std::string("cannot write: ") + std::strerror(errno));
+        throw fileError(item.from->path(), tensor + "copy failed: " + std::strerror(errno));
       }
       done += static_cast<std::uint64_t>(n);
       progress_.bytesDone += static_cast<std::uint64_t>(n);
