@@ -1,13 +1,17 @@
 #include "test_support.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
+#include <thread>
 
 extern char** environ;
 
@@ -43,10 +47,7 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ec);
 }
 
-CommandResult runCommand(const std::vector<std::string>& argv) {
-  TempDir io;
-  const auto outPath = io / "stdout";
-  const auto errPath = io / "stderr";
+int spawnProcess(const std::vector<std::string>& argv, const std::string& outPath, const std::string& errPath) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
@@ -56,13 +57,36 @@ CommandResult runCommand(const std::vector<std::string>& argv) {
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   pid_t pid = 0;
-  CommandResult result;
   const int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) throw std::runtime_error("cannot run " + argv[0]);
+  return pid;
+}
+
+int waitForExit(int pid, double timeoutSeconds) {
   int status = 0;
-  waitpid(pid, &status, 0);
-  result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  if (timeoutSeconds > 0) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeoutSeconds);
+    while (waitpid(pid, &status, WNOHANG) == 0) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+        return -1;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  } else {
+    waitpid(pid, &status, 0);
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+CommandResult runCommand(const std::vector<std::string>& argv, double timeoutSeconds) {
+  TempDir io;
+  const auto outPath = io / "stdout";
+  const auto errPath = io / "stderr";
+  CommandResult result;
+  result.exitCode = waitForExit(spawnProcess(argv, outPath.string(), errPath.string()), timeoutSeconds);
   result.out = readFile(outPath);
   result.err = readFile(errPath);
   return result;

@@ -30,12 +30,21 @@ class TempDir {
 };
 
 struct CommandResult {
-  int exitCode = -1;
+  int exitCode = -1;  // 128 + N when killed by signal N; -1 when it ran out of time
   std::string out;
   std::string err;
 };
-// Runs argv[0] with arguments, no shell; captures stdout and stderr.
-CommandResult runCommand(const std::vector<std::string>& argv);
+// Runs argv[0] with arguments, no shell; captures stdout and stderr. With a timeout (seconds),
+// a run that takes longer is killed and reported with exitCode -1.
+CommandResult runCommand(const std::vector<std::string>& argv, double timeoutSeconds = 0);
+
+// Starts argv[0] with arguments, no shell, stdin from /dev/null and stdout / stderr into the
+// given files (/dev/null by default); returns its pid.
+int spawnProcess(const std::vector<std::string>& argv, const std::string& outPath = "/dev/null",
+                 const std::string& errPath = "/dev/null");
+// Waits for pid: its exit code, 128 + N when signal N killed it, or -1 after timeoutSeconds
+// (> 0), when it is killed.
+int waitForExit(int pid, double timeoutSeconds = 0);
 
 void writeFile(const std::filesystem::path& path, const std::string& bytes);
 std::string readFile(const std::filesystem::path& path);
