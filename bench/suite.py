@@ -109,7 +109,8 @@ class Suite:
             return seconds, int(rss.read().split()[-1]) if measure_rss else 0
 
     def alternate(self, rows, commands, repeats, prepare=None, max_repeats=None, rss_apart=False):
-        """Runs each row's command in turn, `repeats` rounds; fills times and peak RSS.
+        """Runs each row's command in turn, `repeats` rounds; fills times and peak RSS (the
+        caller prints the rows once it has judged them).
         rss_apart: time runs without GNU time (whose ~0.5 ms would be a tenth of a listing)
         and take the RSS from one more run of each."""
         max_repeats = max_repeats or {}
@@ -126,7 +127,6 @@ class Suite:
             for row in rows:
                 row.rss_kb = self.run(commands[row.tool])[1]
         self.rows.extend(rows)
-        self.print_rows(rows)
 
     def sync(self, *_):
         subprocess.run(["sync"], check=True)
@@ -212,6 +212,7 @@ class Suite:
         ms = graft.median * 1e3
         ok = {"safetensors": ms <= 10, "pytorch": ms <= 50, "tf": ms <= 30}.get(fmt, graft.ratio is not None and graft.ratio >= 1.0)
         graft.verdict = "met" if ok and graft.rss_kb <= 50 * 1024 else "MISSED"
+        self.print_rows(rows)
 
     def export(self, model, fmt, path, cold=False):
         subject = f"{model.name} {fmt}" + (" cold" if cold else "")
@@ -260,6 +261,7 @@ class Suite:
             bar = 0.75 if fmt in ("keras2", "keras3") else 0.9
             graft.verdict = "met" if graft.ratio >= bar and graft.rss_kb <= 64 * 1024 else "MISSED"
             rows[3].verdict = "(verified: re-reads the result)"
+        self.print_rows(rows)
 
     def merge_pair(self):
         """Two Keras 2 files of one architecture whose heads differ (source, target)."""
@@ -290,6 +292,7 @@ class Suite:
         self.alternate(rows, commands, self.repeats, self.clear_scratch)
         self.clear_scratch()
         rows[1].verdict = "met" if rows[1].ratio >= 0.75 and rows[1].rss_kb <= 64 * 1024 else "MISSED"
+        self.print_rows(rows)
 
     def limits(self, path):
         """Reading a file warm and cold: what any tool is bounded by."""
@@ -298,8 +301,9 @@ class Suite:
         self.warm([path])
         self.alternate(rows, {rows[0].tool: ["sh", "-c", 'cat "$1" > /dev/null', "sh", path]}, self.repeats)
         if self.can_drop:
-            cold = Row("limits", os.path.basename(path), "cat > /dev/null (cold)", nbytes=nbytes)
-            self.alternate([cold], {cold.tool: ["sh", "-c", 'cat "$1" > /dev/null', "sh", path]}, min(3, self.repeats), self.drop_caches)
+            rows.append(Row("limits", os.path.basename(path), "cat > /dev/null (cold)", nbytes=nbytes))
+            self.alternate(rows[1:], {rows[1].tool: ["sh", "-c", 'cat "$1" > /dev/null', "sh", path]}, min(3, self.repeats), self.drop_caches)
+        self.print_rows(rows)
 
     def stats_all(self, model, fmt, path):
         subject = f"{model.name} {fmt}, every tensor"
@@ -321,6 +325,7 @@ class Suite:
         self.alternate(rows, commands, self.repeats)
         if graft.target:
             graft.verdict = "met" if graft.median <= 0.8 * nbytes / 2e9 else "MISSED"
+        self.print_rows(rows)
 
     def single_tensor(self, elements):
         """A Keras 2 file of one float32 tensor (key dense/dense/kernel:0)."""
@@ -340,6 +345,7 @@ class Suite:
         self.warm([path])
         self.alternate(rows, {rows[0].tool: [self.graft, "stats", path, key, "--bins", "256", "--json"],
                               rows[1].tool: [PY, ANCHORS, "h5-stats", path, "256", key]}, self.repeats)
+        self.print_rows(rows)
         # The engine alone, in memory: no process start, no I/O.
         bench = os.path.join(self.args.build, "bench", "graft-stats-bench")
         text = subprocess.run([bench, str(elements), str(self.repeats)], check=True, capture_output=True, text=True).stdout
