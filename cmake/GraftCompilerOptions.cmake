@@ -12,3 +12,10 @@ if(GRAFT_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   add_link_options(-fsanitize=address,undefined)
 endif()
+
+# libFuzzer targets (fuzz/): everything instrumented for coverage and checked by ASan + UBSan;
+# only the fuzz executables link libFuzzer's main. Needs clang.
+if(GRAFT_FUZZ)
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()

@@ -118,3 +118,17 @@ TEST(HostileFiles, RandomByteFlipsInEveryRealFileNeverCrashOrHang) {
   }
   std::printf("%d damaged files: %d opened, %d refused with a message\n", outcome.runs, outcome.opened, outcome.refused);
 }
+
+// The inputs the fuzzers found (tests/fuzz-findings/README.md): each ends with a clear error.
+TEST(HostileFiles, FuzzFindingsEndWithAClearError) {
+  const fs::path dir = fs::path(GRAFT_SOURCE_DIR) / "tests" / "fuzz-findings";
+  Outcome outcome;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().extension() == ".md") continue;
+    test::TempDir copy;
+    fs::copy_file(e.path(), copy / e.path().filename());
+    expectGracefulEnd(copy / e.path().filename(), e.path().filename().string(), outcome);
+  }
+  EXPECT_GE(outcome.runs, 2);
+  EXPECT_EQ(outcome.opened, 0);
+}
