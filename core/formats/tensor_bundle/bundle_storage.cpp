@@ -34,34 +34,26 @@ class ShardStream final : public TensorStream {
 
   void read(std::uint64_t offset, std::span<std::byte> out) override {
     if (offset + out.size() > size_) throw fileError(file_->path(), "read beyond tensor '" + key_ + "'");
-    if (!verified_ && check_->passed) verified_ = true;
-    if (!verified_ && offset != next_) verifyWhole();
+    if (!check_->passed && offset != next_) verifyWhole();
     file_->readExactAt(offset_ + offset, out);
-    if (verified_) return;
+    if (check_->passed) return;
     running_ = crc32cExtend(running_, out);
     next_ += out.size();
-    if (next_ == size_) {
-      compare(running_);
-      check_->passed = true;
-    }
+    if (next_ == size_) pass(running_);
   }
 
  private:
-  void compare(std::uint32_t crc) {
+  void pass(std::uint32_t crc) {
     if (crc != crc_)
       throw fileError(file_->path(), "checksum mismatch in tensor '" + key_ + "' (data file corrupted?)");
-    verified_ = true;
+    check_->passed = true;
   }
   // Out-of-order reads (parallel statistics, say): check the whole tensor first, once for all
   // its streams; a stream that finds another one checking waits for its verdict.
   void verifyWhole() {
     const std::lock_guard lock(check_->mutex);
-    if (check_->passed) {
-      verified_ = true;
-      return;
-    }
-    compare(crc32cOfChunks(size_, [&](std::uint64_t at, std::span<std::byte> out) { file_->readExactAt(offset_ + at, out); }));
-    check_->passed = true;
+    if (check_->passed) return;
+    pass(crc32cOfChunks(size_, [&](std::uint64_t at, std::span<std::byte> out) { file_->readExactAt(offset_ + at, out); }));
   }
 
   std::shared_ptr<const ReadOnlyFile> file_;
@@ -71,7 +63,6 @@ class ShardStream final : public TensorStream {
   std::shared_ptr<RangeCheck> check_;
   std::uint64_t next_ = 0;
   std::uint32_t running_ = 0;
-  bool verified_ = false;
 };
 
 // A row-partitioned tensor: its slices one after another, each checked like a whole tensor.
