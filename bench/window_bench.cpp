@@ -20,6 +20,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -76,22 +77,38 @@ double residentMB() {
   return kb / 1024;
 }
 
-// Calls probe every millisecond while waiting for `spy`, and returns the longest gap between
-// two calls: how long the UI thread was busy at a stretch.
-double longestStallWhile(QSignalSpy& spy, int timeoutMs) {
-  QElapsedTimer tick;
-  double longest = 0;
+// The UI thread's longest busy stretch from `start` (which begins the work) until `spy` fires:
+// a timer probes every millisecond and the longest gap between two probes is the stall.
+struct Stall {
+  bool finished = false;  // spy fired within the timeout
+  double longestMs = 0;
+  double endedAtMs = 0;   // when the longest stall ended, from the start
+  double totalMs = 0;
+};
+
+Stall longestStallDuring(const std::function<bool()>& start, QSignalSpy& spy, int timeoutMs) {
+  Stall s;
+  QElapsedTimer tick, since;
   QTimer probe;
   probe.setInterval(1);
-  QObject::connect(&probe, &QTimer::timeout, [&] {
-    longest = std::max(longest, tick.nsecsElapsed() / 1e6);
+  auto sample = [&] {
+    const double gap = tick.nsecsElapsed() / 1e6;
+    if (gap > s.longestMs) {
+      s.longestMs = gap;
+      s.endedAtMs = since.nsecsElapsed() / 1e6;
+    }
     tick.restart();
-  });
+  };
+  QObject::connect(&probe, &QTimer::timeout, sample);
   tick.start();
+  since.start();
   probe.start();
-  const bool done = spy.count() > 0 || spy.wait(timeoutMs);
+  if (!start()) return s;  // started inside the probed stretch: its own work counts
+  s.finished = spy.count() > 0 || spy.wait(timeoutMs);
   probe.stop();
-  return done ? std::max(longest, tick.nsecsElapsed() / 1e6) : -1;
+  sample();
+  s.totalMs = since.nsecsElapsed() / 1e6;
+  return s;
 }
 
 // Open until painted: the background read, the model and view set-up on the UI thread, and
@@ -146,15 +163,17 @@ int largeCheckpoints(MainWindow& w, const char* a, const char* b, const char* st
   for (const graft::Node* v : inspected->variables())
     if (!largest || v->tensor()->byteSize > largest->tensor()->byteSize) largest = v;
   QSignalSpy ready(w.inspectorDock(), &graft::ui::InspectorDock::histogramReady);
-  QElapsedTimer t;
-  t.start();
-  w.inspectorDock()->inspectNode(graft::ui::InspectorDock::Side::Source, largest);
-  const double longest = longestStallWhile(ready, 120000);
-  if (longest < 0) return 1;
+  const Stall stall = longestStallDuring(
+      [&] {
+        w.inspectorDock()->inspectNode(graft::ui::InspectorDock::Side::Source, largest);
+        return true;
+      },
+      ready, 120000);
+  if (!stall.finished) return 1;
   std::printf("statistics of %s (%.2f GB): %.0f ms, longest UI stall %.1f ms; window RSS after %.1f MB\n",
-              largest->path().c_str(), static_cast<double>(largest->tensor()->byteSize) / 1e9, t.nsecsElapsed() / 1e6, longest,
+              largest->path().c_str(), static_cast<double>(largest->tensor()->byteSize) / 1e9, stall.totalMs, stall.longestMs,
               residentMB());
-  result("stall_during_statistics", longest, "ms", 50);
+  result("stall_during_statistics", stall.longestMs, "ms", 50);
   result("window_RSS_after_statistics", residentMB(), "MB", 200);
   return 0;
 }
@@ -301,33 +320,19 @@ int main(int argc, char** argv) {
     if (!QTest::qWaitForWindowExposed(dialog)) return 1;
     QTest::qWait(100);
     QSignalSpy done(dialog->worker(), &graft::ui::ExportWorker::finished);
-    QElapsedTimer tick, since;
-    double longest = 0, longestAt = 0;
-    QTimer probe;
-    probe.setInterval(1);
-    QObject::connect(&probe, &QTimer::timeout, [&] {
-      const double gap = tick.nsecsElapsed() / 1e6;
-      if (gap > longest) {
-        longest = gap;
-        longestAt = since.nsecsElapsed() / 1e6;
-      }
-      tick.restart();
-    });
-    tick.start();
-    since.start();
-    probe.start();
-    if (!dialog->startExport(true)) {
+    bool started = false;
+    const Stall s = longestStallDuring([&] { return started = dialog->startExport(true); }, done, 600000);
+    if (!started) {
       std::fprintf(stderr, "export refused: %s\n", dialog->summaryText().toUtf8().constData());
       return 1;
     }
-    if (!done.wait(600000)) {
+    if (!s.finished) {
       std::fprintf(stderr, "export did not finish\n");
       return 1;
     }
-    probe.stop();
-    stall.ms.push_back(longest);
-    std::printf("  longest stall %.1f ms, ending %.0f ms after the export started (%.0f ms in all)\n", longest, longestAt,
-                since.nsecsElapsed() / 1e6);
+    stall.ms.push_back(s.longestMs);
+    std::printf("  longest stall %.1f ms, ending %.0f ms after the export started (%.0f ms in all)\n", s.longestMs, s.endedAtMs,
+                s.totalMs);
     exportSeconds = done.at(0).at(3).toDouble();
     exportBytes = done.at(0).at(2).toULongLong();
     verified = done.at(0).at(4).toBool();
