@@ -157,13 +157,17 @@ class Suite:
 
     # ---- data ---------------------------------------------------------------------------
 
-    def keras2(self, model):
-        path = os.path.join(self.work, f"{model.name}-{model.tensors}t.h5")
+    @staticmethod
+    def generated(path, script, *args):
+        """path, first written by bench/SCRIPT with args when it is missing (reused afterwards)."""
         if not os.path.exists(path):
             print(f"# generating {path} ...", flush=True)
-            subprocess.run([PY, os.path.join(HERE, "make_keras2_h5.py"), path, str(model.nbytes), str(model.tensors), model.arch],
-                           check=True, stdout=subprocess.DEVNULL)
+            subprocess.run([PY, os.path.join(HERE, script)] + [str(a) for a in args], check=True, stdout=subprocess.DEVNULL)
         return path
+
+    def keras2(self, model):
+        path = os.path.join(self.work, f"{model.name}-{model.tensors}t.h5")
+        return self.generated(path, "make_keras2_h5.py", path, model.nbytes, model.tensors, model.arch)
 
     def converted(self, master, fmt):
         if fmt == "keras2":
@@ -266,13 +270,9 @@ class Suite:
     def merge_pair(self):
         """Two Keras 2 files of one architecture whose heads differ (source, target)."""
         pair = os.path.join(self.work, "merge-pair-quick" if self.args.quick else "merge-pair")
-        source, target = os.path.join(pair, "source.h5"), os.path.join(pair, "target.h5")
-        if not os.path.exists(target):
-            os.makedirs(pair, exist_ok=True)
-            print("# generating the merge pair ...", flush=True)
-            size = 0.25e9 if self.args.quick else 1e9
-            subprocess.run([PY, os.path.join(HERE, "make_merge_pair.py"), pair, str(size)], check=True, stdout=subprocess.DEVNULL)
-        return source, target
+        os.makedirs(pair, exist_ok=True)
+        target = self.generated(os.path.join(pair, "target.h5"), "make_merge_pair.py", pair, 0.25e9 if self.args.quick else 1e9)
+        return os.path.join(pair, "source.h5"), target
 
     def merge(self):
         source, target = self.merge_pair()
@@ -330,10 +330,7 @@ class Suite:
     def single_tensor(self, elements):
         """A Keras 2 file of one float32 tensor (key dense/dense/kernel:0)."""
         path = os.path.join(self.work, f"single-{elements}.h5")
-        if not os.path.exists(path):
-            print(f"# generating {path} ...", flush=True)
-            subprocess.run([PY, os.path.join(HERE, "make_single_tensor_h5.py"), path, str(elements)], check=True, stdout=subprocess.DEVNULL)
-        return path
+        return self.generated(path, "make_single_tensor_h5.py", path, elements)
 
     def stats_single(self):
         elements = 100_000_000 if not self.args.quick else 20_000_000
@@ -374,9 +371,7 @@ class Suite:
             print("# window: graft-window-bench not built (GRAFT_BUILD_UI=OFF); skipped")
             return
         big = os.path.join(self.work, "keras2-100k-variables.h5")
-        if not os.path.exists(big):
-            print("# generating a 100,000-variable Keras 2 file ...", flush=True)
-            subprocess.run([PY, os.path.join(HERE, "make_keras2_h5.py"), big, "50e6", "100000"], check=True, stdout=subprocess.DEVNULL)
+        self.generated(big, "make_keras2_h5.py", big, "50e6", 100000)
         source, target = self.merge_pair()
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
 
