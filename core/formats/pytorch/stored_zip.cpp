@@ -33,6 +33,20 @@ class Bytes {
   std::string out_;
 };
 
+// The fields a local header and a central directory entry share, from "version needed" to the
+// name's length. zip64: the entry has a ZIP64 extra field; bigSize: its sizes are in it.
+void sharedFields(Bytes& b, const StoredZipEntry& e, bool zip64, bool bigSize) {
+  b.u16(zip64 ? 45 : 20);  // version needed
+  b.u16(0);                // flags: sizes and CRC are in the header
+  b.u16(0);                // stored
+  b.u16(0);                // time
+  b.u16(kDosDate);
+  b.u32(e.crc32);
+  b.u32(bigSize ? kMax32 : e.size);
+  b.u32(bigSize ? kMax32 : e.size);
+  b.u16(e.name.size());
+}
+
 // The local header of `e` with its FB padding; its length is e.dataOffset - e.headerOffset.
 std::string localHeader(const StoredZipEntry& e, bool force) {
   const bool z64 = entryNeedsZip64(e, force);
@@ -40,15 +54,7 @@ std::string localHeader(const StoredZipEntry& e, bool force) {
   const std::size_t pad = static_cast<std::size_t>(e.dataOffset - e.headerOffset) - fixed - 4;
   Bytes b;
   b.u32(0x04034b50);
-  b.u16(z64 ? 45 : 20);  // version needed
-  b.u16(0);              // flags: sizes and CRC are in this header
-  b.u16(0);              // stored
-  b.u16(0);
-  b.u16(kDosDate);
-  b.u32(e.crc32);
-  b.u32(z64 ? kMax32 : e.size);
-  b.u32(z64 ? kMax32 : e.size);
-  b.u16(e.name.size());
+  sharedFields(b, e, z64, z64);
   b.u16(localZip64Bytes(e, force) + 4 + pad);
   b.text(e.name);
   if (z64) {
@@ -70,15 +76,7 @@ void directoryEntry(Bytes& b, const StoredZipEntry& e, bool force) {
   const bool z64 = extra > 0;
   b.u32(0x02014b50);
   b.u16(z64 ? 45 : 20);  // version made by (MS-DOS attributes)
-  b.u16(z64 ? 45 : 20);  // version needed
-  b.u16(0);
-  b.u16(0);
-  b.u16(0);
-  b.u16(kDosDate);
-  b.u32(e.crc32);
-  b.u32(bigSize ? kMax32 : e.size);
-  b.u32(bigSize ? kMax32 : e.size);
-  b.u16(e.name.size());
+  sharedFields(b, e, z64, bigSize);
   b.u16(z64 ? 4 + extra : 0);
   b.u16(0);  // comment
   b.u16(0);  // disk
