@@ -373,7 +373,8 @@ class Suite:
         big = os.path.join(self.work, "keras2-100k-variables.h5")
         self.generated(big, "make_keras2_h5.py", big, "50e6", 100000)
         source, target = self.merge_pair()
-        env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+        # The window parses a file only after `graft-cli probe` has in a child process: time both.
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", GRAFT_CLI=self.graft)
 
         def parse(subject, argv):
             text = subprocess.run(argv, check=True, capture_output=True, text=True, env=env).stdout

@@ -27,7 +27,9 @@
 #include "plan/conflict_actions.h"
 #include "plan/match_dialog.h"
 #include "inspector/inspector_dock.h"
+#include "plan/plan_autosave.h"
 #include "plan/plan_dock.h"
+#include "plan/restore_offer.h"
 #include "plan/plan_document.h"
 #include "plan/transplant_controller.h"
 #include "formats/format_registry.h"
@@ -42,6 +44,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   sourceLoader_ = new CheckpointLoader(this);
   targetLoader_ = new CheckpointLoader(this);
   document_ = new PlanDocument(this);
+  autosave_ = new PlanAutosave(document_, PlanAutosave::defaultFolder(), this);
   transplanter_ = std::make_unique<TransplantController>(document_);
   sourcePane_->makeDragSource();
   targetPane_->makeDropTarget(transplanter_.get());
@@ -336,7 +339,7 @@ bool MainWindow::savePlanTo(const QString& path) {
   }
 }
 
-bool MainWindow::loadPlanFrom(const QString& path) {
+bool MainWindow::loadPlanFrom(const QString& path, bool asSaved) {
   try {
     const MergePlan plan = loadPlan(QFile::encodeName(path).toStdString());
     document_->replacePlan(plan.operations, plan.keepOptimizer, tr("Load plan"));
@@ -344,12 +347,18 @@ bool MainWindow::loadPlanFrom(const QString& path) {
       openFile(Side::Source, QString::fromStdString(plan.source.string()));
     if (!plan.target.empty() && (!document_->target() || document_->target()->path() != plan.target))
       openFile(Side::Target, QString::fromStdString(plan.target.string()));
-    document_->markSaved();
+    if (asSaved) document_->markSaved();
     return true;
   } catch (const std::exception& e) {
     QMessageBox::warning(this, tr("Cannot load plan"), QString::fromStdString(e.what()));
     return false;
   }
+}
+
+QMessageBox* MainWindow::offerToRestore() {
+  for (const PlanAutosave::Orphan& orphan : PlanAutosave::orphans(autosave_->folder()))
+    if (QMessageBox* box = showRestoreOffer(this, orphan, [this](const QString& plan) { loadPlanFrom(plan, false); })) return box;
+  return nullptr;
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

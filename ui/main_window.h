@@ -7,6 +7,8 @@
 #include <memory>
 #include <vector>
 
+class QMessageBox;
+
 namespace graft {
 class Node;
 }
@@ -20,6 +22,7 @@ class PlanDocument;
 class PlanDock;
 class InspectorDock;
 class TransplantController;
+class PlanAutosave;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -47,7 +50,12 @@ class MainWindow : public QMainWindow {
   ExportDialog* showExportDialog();
   // Opens the bundled demo pair and says what to try.
   void openDemo(const QString& folder);
-  bool loadPlanFrom(const QString& path);
+  // asSaved: the plan counts as saved (Load Plan); a restored autosave does not.
+  bool loadPlanFrom(const QString& path, bool asSaved = true);
+  PlanAutosave* autosave() const { return autosave_; }
+  // When an earlier session ended without a clean exit and left a plan, asks (without
+  // blocking) whether to restore it. Returns the question, or nullptr when there is none.
+  QMessageBox* offerToRestore();
 
  Q_SIGNALS:
   // Emitted after the error dialog is shown; tests and the status bar listen.
@@ -76,6 +84,7 @@ class MainWindow : public QMainWindow {
   PlanDock* planDock_ = nullptr;
   InspectorDock* inspectorDock_ = nullptr;
   std::unique_ptr<TransplantController> transplanter_;
+  PlanAutosave* autosave_ = nullptr;
   class QMenu* recentMenu_ = nullptr;
   class QAction* showOptimizerAction_ = nullptr;
 };

@@ -5,7 +5,7 @@
 
 namespace graft::cli {
 
-enum ExitCode : int { kOk = 0, kError = 1, kUsage = 2, kConflicts = 3 };
+enum ExitCode : int { kOk = 0, kError = 1, kUsage = 2, kConflicts = 3, kProbeRefused = 4 };
 
 // Thrown by a subcommand for a bad argument value that CLI11 cannot see (a bad regex, ...).
 struct UsageError {

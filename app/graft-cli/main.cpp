@@ -17,6 +17,7 @@
 #include "stats_command.h"
 #include "match_command.h"
 #include "merge_command.h"
+#include "probe_command.h"
 
 int main(int argc, char** argv) {
   using namespace graft::cli;
@@ -33,6 +34,7 @@ int main(int argc, char** argv) {
   addMergeCommand(app, run);
   addConvertCommand(app, run);
   addDiffCommand(app, run);
+  addProbeCommand(app, run);
 
   try {
     app.parse(argc, argv);

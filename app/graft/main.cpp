@@ -5,6 +5,7 @@
 #include <QFileInfo>
 #include <QCommandLineParser>
 #include <QIcon>
+#include <QMessageBox>
 #include <QTimer>
 
 #include "about.h"
@@ -46,16 +47,20 @@ int main(int argc, char** argv) {
   QCommandLineOption quitAfter(QStringLiteral("quit-after"), QStringLiteral("Quit after MS milliseconds (smoke tests, screenshots)"),
                                QStringLiteral("MS"));
   parser.addOption(quitAfter);
+  QCommandLineOption plan(QStringLiteral("plan"), QStringLiteral("Load a saved plan (it names its source and target)"), QStringLiteral("PLAN.json"));
+  parser.addOption(plan);
   parser.process(app);
 
   graft::ui::MainWindow window;
   const QStringList files = parser.positionalArguments();
   if (files.size() > 0) window.openFile(graft::ui::MainWindow::Side::Source, files[0]);
   if (files.size() > 1) window.openFile(graft::ui::MainWindow::Side::Target, files[1]);
-  if (files.isEmpty()) {
+  if (parser.isSet(plan)) window.loadPlanFrom(parser.value(plan));
+  window.show();
+  // A plan left by a session that crashed comes first; otherwise an empty start gets the demo.
+  if (!window.offerToRestore() && files.isEmpty() && !parser.isSet(plan)) {
     if (const QString demo = demoFolder(); !demo.isEmpty()) window.openDemo(demo);
   }
-  window.show();
   if (parser.isSet(quitAfter)) QTimer::singleShot(parser.value(quitAfter).toInt(), &app, &QApplication::quit);
   return app.exec();
 }

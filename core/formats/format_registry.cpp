@@ -1,5 +1,8 @@
 #include "formats/format_registry.h"
 
+#include <csignal>
+#include <cstdlib>
+
 #include "formats/keras2_h5_format.h"
 #include "formats/keras3_weights_format.h"
 #include "formats/keras_archive_format.h"
@@ -69,7 +72,18 @@ const CheckpointFormat& FormatRegistry::detect(const FileProbe& probe) const {
   throw fileError(path, "not a checkpoint Graft can read (it reads " + known + ")");
 }
 
+namespace {
+// Test-only: stands in for a parsing library that crashes on a crafted file, so the tests can
+// show the window surviving one. Inert unless the variable is set; then any file whose name
+// contains its value crashes the process that opens it.
+void crashIfTestAsksFor(const std::filesystem::path& path) {
+  const char* marker = std::getenv("GRAFT_TEST_CRASH_WHEN_OPENING");
+  if (marker && *marker && path.filename().string().find(marker) != std::string::npos) std::raise(SIGSEGV);
+}
+}  // namespace
+
 std::unique_ptr<Checkpoint> FormatRegistry::open(const std::filesystem::path& path) const {
+  crashIfTestAsksFor(path);
   const FileProbe probe(resolve(path));
   return detect(probe).open(probe);
 }

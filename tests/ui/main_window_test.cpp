@@ -16,6 +16,7 @@
 #include "panes/checkpoint_pane.h"
 #include "panes/checkpoint_tree_model.h"
 #include "test_support.h"
+#include "window_test_support.h"
 
 using namespace graft;
 using graft::ui::CheckpointTreeModel;
@@ -36,12 +37,6 @@ bool openAndWait(MainWindow& w, Side side, const std::filesystem::path& path) {
 
 QString cell(const QAbstractItemModel* m, const QModelIndex& parent, int row, int column) {
   return m->index(row, column, parent).data().toString();
-}
-
-QMessageBox* visibleMessageBox(const QWidget& w) {
-  for (auto* box : w.findChildren<QMessageBox*>())
-    if (box->isVisible()) return box;
-  return nullptr;
 }
 
 }  // namespace
@@ -91,7 +86,7 @@ TEST(MainWindow, UnreadableFileShowsADialogNamingFileAndReasonAndTheWindowCarrie
   QSignalSpy failed(&w, &MainWindow::openFailed);
   w.openFile(Side::Source, qpath(dir / "broken.h5"));
   ASSERT_TRUE(failed.wait(10000));
-  QMessageBox* box = visibleMessageBox(w);
+  QMessageBox* box = test::visibleMessageBox(w);
   ASSERT_NE(box, nullptr);
   EXPECT_NE(box->text().indexOf("broken.h5"), -1) << box->text().toStdString();
   EXPECT_NE(box->informativeText().indexOf("not a checkpoint Graft can read"), -1) << box->informativeText().toStdString();

@@ -9,6 +9,10 @@
 int main(int argc, char** argv) {
   if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
   ::testing::InitGoogleTest(&argc, argv);
+#ifdef GRAFT_CLI_PATH
+  // The window parses files only after graft-cli has parsed them in a child process.
+  if (!qEnvironmentVariableIsSet("GRAFT_CLI")) qputenv("GRAFT_CLI", GRAFT_CLI_PATH);
+#endif
   QStandardPaths::setTestModeEnabled(true);  // settings of test runs never touch the user's
   QApplication app(argc, argv);
   return RUN_ALL_TESTS();

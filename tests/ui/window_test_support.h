@@ -1,6 +1,7 @@
 #pragma once
 // Helpers shared by the window's tests.
 
+#include <QMessageBox>
 #include <QSignalSpy>
 
 #include <filesystem>
@@ -18,6 +19,13 @@ inline bool openBoth(ui::MainWindow& w, const std::filesystem::path& source, con
   w.openFile(Side::Source, QString::fromStdString(source.string()));
   w.openFile(Side::Target, QString::fromStdString(target.string()));
   return (a.count() || a.wait(10000)) && (b.count() || b.wait(10000));
+}
+
+// The message box the window shows without blocking (open failures, restore offers), if any.
+inline QMessageBox* visibleMessageBox(const QWidget& w) {
+  for (auto* box : w.findChildren<QMessageBox*>())
+    if (box->isVisible()) return box;
+  return nullptr;
 }
 
 }  // namespace graft::test

@@ -5,6 +5,7 @@
 #include <QtConcurrent>
 
 #include "formats/format_registry.h"
+#include "panes/isolated_parse_check.h"
 #include "panes/release_in_background.h"
 
 namespace graft::ui {
@@ -37,6 +38,7 @@ void CheckpointLoader::load(const QString& path) {
   watcher->setFuture(QtConcurrent::run([path]() -> LoadResult {
     try {
       waitForBackgroundReleases();
+      if (auto crashed = IsolatedParseCheck::run(path)) return {nullptr, nullptr, *crashed};
       std::shared_ptr<const Checkpoint> checkpoint = FormatRegistry::builtin().open(QFile::encodeName(path).toStdString());
       auto tree = std::make_shared<const FlatTree>(checkpoint->root());
       return {std::move(checkpoint), std::move(tree), {}};
