@@ -27,6 +27,9 @@
 #include "plan/conflict_actions.h"
 #include "plan/match_dialog.h"
 #include "inspector/inspector_dock.h"
+#include "help/action_tips.h"
+#include "help/shortcuts_dialog.h"
+#include "help/user_guide_window.h"
 #include "plan/plan_autosave.h"
 #include "plan/plan_dock.h"
 #include "plan/restore_offer.h"
@@ -134,10 +137,12 @@ void MainWindow::createActions() {
     if (!path.isEmpty()) savePlanTo(path);
   });
   savePlanAction->setShortcut(QKeySequence::Save);
-  file->addAction(tr("&Load Plan…"), this, [this] {
+  savePlanAction->setStatusTip(tr("Save the plan as JSON: reopen it later, or run it with graft-cli merge --plan"));
+  QAction* loadPlanAction = file->addAction(tr("&Load Plan…"), this, [this] {
     const QString path = QFileDialog::getOpenFileName(this, tr("Load Plan"), lastFolder_, tr("Graft plans (*.json)"));
     if (!path.isEmpty()) loadPlanFrom(path);
   });
+  loadPlanAction->setStatusTip(tr("Replace the plan with a saved one, and open the source and target it names"));
   file->addSeparator();
   QAction* exportAction = file->addAction(style()->standardIcon(QStyle::SP_DialogApplyButton), tr("&Export…"), this, [this] { showExportDialog(); });
   exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
@@ -145,6 +150,7 @@ void MainWindow::createActions() {
   file->addSeparator();
   QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
   quit->setShortcut(QKeySequence::Quit);
+  quit->setStatusTip(tr("Close Graft (an unsaved plan is asked about first)"));
 
   QMenu* edit = menuBar()->addMenu(tr("&Edit"));
   QAction* undo = document_->undoStack()->createUndoAction(this, tr("&Undo"));
@@ -153,6 +159,8 @@ void MainWindow::createActions() {
   QAction* redo = document_->undoStack()->createRedoAction(this, tr("&Redo"));
   redo->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence::Redo});
   redo->setIcon(style()->standardIcon(QStyle::SP_ArrowForward));
+  undo->setStatusTip(tr("Undo the last change to the plan"));
+  redo->setStatusTip(tr("Redo the change just undone"));
   edit->addAction(undo);
   edit->addAction(redo);
 
@@ -170,10 +178,18 @@ void MainWindow::createActions() {
   matchDialogAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
   matchDialogAction->setStatusTip(tr("Choose a strategy, rename rules and a take-only filter, and see the pairs before adding them"));
   match->addSeparator();
-  for (const auto& [label, strategy] : strategies)
-    match->addAction(label, this, [this, strategy = strategy] { autoMatch(static_cast<int>(strategy)); });
+  const QString strategyTips[] = {tr("Pair weights whose names are the same, without asking"),
+                                  tr("Pair weights whose names agree once framework decorations (:0, prefixes, module.) are removed"),
+                                  tr("Pair the n-th source layer with weights with the n-th target layer, as Keras' load_weights does"),
+                                  tr("Pair weights of the same shape, in order")};
+  for (std::size_t i = 0; i < std::size(strategies); ++i) {
+    QAction* a = match->addAction(strategies[i].first, this, [this, strategy = strategies[i].second] { autoMatch(static_cast<int>(strategy)); });
+    a->setStatusTip(strategyTips[i]);
+  }
   planMenu->addSeparator();
-  planMenu->addAction(tr("&Clear Plan"), this, [this] { document_->replacePlan({}, document_->plan().keepOptimizer, tr("Clear plan")); });
+  QAction* clearPlan =
+      planMenu->addAction(tr("&Clear Plan"), this, [this] { document_->replacePlan({}, document_->plan().keepOptimizer, tr("Clear plan")); });
+  clearPlan->setStatusTip(tr("Remove every operation (undoable)"));
 
   QMenu* view = menuBar()->addMenu(tr("&View"));
   showOptimizerAction_ = view->addAction(tr("Show &Optimizer State"));
@@ -185,14 +201,31 @@ void MainWindow::createActions() {
   });
   QAction* findAction = view->addAction(tr("&Filter Source"), this, [this] { sourcePane_->filterEdit()->setFocus(); });
   findAction->setShortcut(QKeySequence::Find);
+  findAction->setStatusTip(tr("Filter the source tree by name (substring, or a regular expression with .*)"));
   QAction* findTarget = view->addAction(tr("Filter &Target"), this, [this] { targetPane_->filterEdit()->setFocus(); });
   findTarget->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F));
+  findTarget->setStatusTip(tr("Filter the target tree by name"));
   view->addSeparator();
   view->addAction(planDock_->toggleViewAction());
+  planDock_->toggleViewAction()->setStatusTip(tr("Show or hide the plan: every operation with its status"));
   view->addAction(inspectorDock_->toggleViewAction());
+  inspectorDock_->toggleViewAction()->setStatusTip(tr("Show or hide the Inspector: facts and a value histogram of the selected weight"));
 
   QMenu* help = menuBar()->addMenu(tr("&Help"));
-  help->addAction(tr("&About Graft"), this, &MainWindow::showAbout);
+  QAction* guide = help->addAction(tr("&User Guide"), this, [this] { UserGuideWindow::open(this); });
+  guide->setShortcut(QKeySequence::HelpContents);
+  guide->setStatusTip(tr("Step-by-step guide to the common tasks, with pictures"));
+  QAction* keys = help->addAction(tr("&Keyboard Shortcuts"), this, [this] {
+    auto* dialog = new ShortcutsDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+  });
+  keys->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Slash));
+  keys->setStatusTip(tr("Every key and mouse gesture of the window"));
+  help->addSeparator();
+  QAction* about = help->addAction(tr("&About Graft"), this, &MainWindow::showAbout);
+  about->setStatusTip(tr("Version, and the Qt and HDF5 versions Graft runs on"));
+  describeMenuActions(menuBar());
 
   QToolBar* tools = addToolBar(tr("Main"));
   tools->setObjectName(QStringLiteral("MainToolBar"));
@@ -200,8 +233,6 @@ void MainWindow::createActions() {
   tools->addAction(openSource);
   tools->addAction(matchDialogAction);
   matchDialogAction->setIconText(tr("Auto-match"));
-  matchDialogAction->setToolTip(tr("Pair source and target weights by name, normalized name, layer order or shape, "
-                                   "with rename rules and a preview (Ctrl+M)"));
   tools->addAction(undo);
   tools->addAction(redo);
   tools->addSeparator();
@@ -433,8 +464,14 @@ void MainWindow::rebuildRecentMenu() {
   for (const QString& path : recent) {
     QMenu* entry = recentMenu_->addMenu(QFileInfo(path).fileName());
     entry->setToolTip(path);
-    entry->addAction(tr("Open as Source"), this, [this, path] { openFile(Side::Source, path); });
-    entry->addAction(tr("Open as Target"), this, [this, path] { openFile(Side::Target, path); });
+    for (const Side side : {Side::Source, Side::Target}) {
+      QAction* a = entry->addAction(side == Side::Source ? tr("Open as Source") : tr("Open as Target"), this,
+                                    [this, path, side] { openFile(side, path); });
+      a->setStatusTip(side == Side::Source ? tr("Open %1 as the checkpoint to take weights from").arg(path)
+                                           : tr("Open %1 as the checkpoint to put weights into").arg(path));
+      setTipWithShortcut(a);
+    }
+    entry->setToolTipsVisible(true);
   }
   recentMenu_->setEnabled(!recent.isEmpty());
 }

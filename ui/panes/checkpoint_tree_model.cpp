@@ -256,6 +256,16 @@ QVariant CheckpointTreeModel::headerData(int section, Qt::Orientation orientatio
       default: return {};
     }
   }
+  if (role == Qt::ToolTipRole) {
+    switch (section) {
+      case NameColumn: return tr("Layers, groups and weights as the checkpoint names them");
+      case ShapeColumn: return tr("Tensor dimensions, outermost first");
+      case DTypeColumn: return tr("Element type (float32, bfloat16, int64, …)");
+      case ParamsColumn: return tr("Number of values: per weight, and summed for layers and groups");
+      case StatusColumn: return tr("In the target: what the plan does to each weight (replaced, converted, added, dropped, conflict)");
+      default: return {};
+    }
+  }
   if (role == Qt::TextAlignmentRole && section == ParamsColumn) return QVariant(Qt::AlignRight | Qt::AlignVCenter);
   return {};
 }

@@ -85,6 +85,14 @@ QVariant MatchPreviewModel::data(const QModelIndex& index, int role) const {
 }
 
 QVariant MatchPreviewModel::headerData(int section, Qt::Orientation orientation, int role) const {
+  if (orientation == Qt::Horizontal && role == Qt::ToolTipRole) {
+    switch (section) {
+      case PairColumn: return tr("The proposed pair: a source weight and the target weight it would replace");
+      case ReasonColumn: return tr("Why the strategy paired them (same name, normalized name, layer order, shape)");
+      case StatusColumn: return tr("What the pair would do to the result, conflicts included, before anything is added");
+      default: return {};
+    }
+  }
   if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return QAbstractTableModel::headerData(section, orientation, role);
   switch (section) {
     case PairColumn: return tr("Source → Target");

@@ -25,6 +25,7 @@ PlanDock::PlanDock(PlanDocument* document, QWidget* parent)
   layout->addWidget(summary_);
 
   table_ = new QTableView(body);
+  table_->setAccessibleName(tr("Plan table"));
   table_->setModel(model_);
   table_->setSelectionBehavior(QAbstractItemView::SelectRows);
   table_->setContextMenuPolicy(Qt::CustomContextMenu);

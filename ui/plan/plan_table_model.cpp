@@ -54,6 +54,17 @@ QVariant PlanTableModel::data(const QModelIndex& index, int role) const {
 }
 
 QVariant PlanTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
+  if (orientation == Qt::Horizontal && role == Qt::ToolTipRole) {
+    switch (section) {
+      case OperationColumn: return tr("What the step does: copy a weight, copy a layer, add, drop or rename a node");
+      case SourceColumn: return tr("Where the weights come from, as a path in the source tree");
+      case TargetColumn: return tr("Where they go, as a path in the target tree");
+      case TransformsColumn: return tr("Shape and dtype fixes applied on the way: slice, pad, reshape, transpose, cast");
+      case StatusColumn: return tr("What the step does to the result: replaced, converted, added, dropped, or a conflict to resolve");
+      case MessageColumn: return tr("Why the step was proposed, or what is wrong and how to fix it (right-click a conflict in the target)");
+      default: return {};
+    }
+  }
   if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return QAbstractTableModel::headerData(section, orientation, role);
   switch (section) {
     case OperationColumn: return tr("Operation");
