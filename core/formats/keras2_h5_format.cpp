@@ -9,6 +9,7 @@
 #include "io/error.h"
 #include "io/hdf5/hdf5_attributes.h"
 #include "io/hdf5/hdf5_dataset.h"
+#include "io/hdf5/hdf5_walk.h"
 
 namespace graft {
 namespace {
@@ -181,13 +182,12 @@ class Keras2Reader {
   // Relative paths of every dataset below a group, for an optimizer group without weight_names.
   std::vector<std::string> datasetsBelow(hid_t group) {
     std::vector<std::string> out;
-    auto visit = [](hid_t, const char* name, const H5O_info_t* info, void* data) -> herr_t {
-      auto* list = static_cast<std::vector<std::string>*>(data);
-      if (info->type == H5O_TYPE_DATASET) list->emplace_back(name);
-      return list->size() > 1000000 ? 1 : 0;
-    };
-    H5Ovisit2(group, H5_INDEX_NAME, H5_ITER_INC, visit, &out, H5O_INFO_BASIC);
-    hdf5::takeErrorMessage();
+    try {
+      for (auto& object : hdf5::walkObjects(group, {1'000'000}))
+        if (object.type == H5O_TYPE_DATASET) out.push_back(std::move(object.path));
+    } catch (const Error& e) {
+      throw fileError(path_, std::string("cannot walk optimizer_weights: ") + e.what());
+    }
     return out;
   }
 

@@ -13,6 +13,7 @@
 #include "io/error.h"
 #include "io/hdf5/hdf5_attributes.h"
 #include "io/hdf5/hdf5_dataset.h"
+#include "io/hdf5/hdf5_walk.h"
 
 namespace graft {
 namespace {
@@ -170,23 +171,15 @@ class Keras3Reader {
   }
 
  private:
-  struct Visit {
-    std::vector<std::pair<std::string, H5O_type_t>> objects;
-  };
-
   // Every dataset and every group named `vars` in the file, by path from the root.
   void collect() {
-    Visit visit;
-    auto cb = [](hid_t, const char* name, const H5O_info_t* info, void* data) -> herr_t {
-      auto* v = static_cast<Visit*>(data);
-      if (info->type == H5O_TYPE_DATASET || info->type == H5O_TYPE_GROUP) v->objects.emplace_back(name, info->type);
-      return v->objects.size() > kMaxObjects ? 1 : 0;
-    };
-    const herr_t status = H5Ovisit2(file_->id(), H5_INDEX_NAME, H5_ITER_INC, cb, &visit, H5O_INFO_BASIC);
-    if (status < 0) throw fileError(path_, "cannot walk the HDF5 file: " + hdf5::takeErrorMessage());
-    if (status > 0) throw fileError(path_, "more than " + std::to_string(kMaxObjects) + " HDF5 objects");
-
-    for (auto& [name, type] : visit.objects) {
+    std::vector<hdf5::WalkedObject> objects;
+    try {
+      objects = hdf5::walkObjects(file_->id(), {kMaxObjects});
+    } catch (const Error& e) {
+      throw fileError(path_, std::string("cannot walk the HDF5 file: ") + e.what());
+    }
+    for (auto& [name, type] : objects) {
       // Keras 2.13–2.15 on Windows joined group names with backslashes (layers\lstm\cell/vars/0):
       // the key keeps them, the tree splits there too.
       std::vector<std::string> parts;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include "formats/format_registry.h"
 #include "hdf5_fixtures.h"
 #include "io/error.h"
@@ -156,4 +158,56 @@ with h5py.File(sys.argv[1], "w") as f:
     EXPECT_NE(r.err.find(path.string() + ": "), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("external"), std::string::npos) << r.err;
   }
+}
+
+// Groups nested thousands deep made libhdf5's own walk (H5Ovisit) run for minutes; hard- and
+// soft-link cycles must not loop. Both end quickly: a clear error for the nesting, the one real
+// weight for the cycles.
+TEST(BadInput, Hdf5DeepNestingAndLinkCyclesEndQuickly) {
+  test::TempDir dir;
+  const auto made = test::runCommand({"/usr/bin/python3", "-c", R"(import sys, h5py, numpy as np
+folder = sys.argv[1]
+with h5py.File(folder + "/deep.weights.h5", "w") as f:
+    g = f.create_group("layers")
+    f.create_group("optimizer"); f.create_group("vars")
+    for i in range(3000):
+        g = g.create_group("d")
+    g.create_group("dense").create_group("vars")["0"] = np.zeros((2, 2), np.float32)
+with h5py.File(folder + "/cycles.weights.h5", "w") as f:
+    v = f.create_group("layers/dense/vars")
+    v["0"] = np.zeros((2, 2), np.float32)
+    f["layers/dense/soft"] = h5py.SoftLink("/layers")
+    f["layers/dense/hard"] = f["layers"]
+    f.create_group("optimizer"); f.create_group("vars")
+with h5py.File(folder + "/cycles.h5", "w") as f:
+    m = f.create_group("model_weights")  # the model.save layout, which keeps optimizer state
+    m.attrs["layer_names"] = [b"dense"]; m.attrs["backend"] = b"tensorflow"; m.attrs["keras_version"] = b"2.15.0"
+    g = m.create_group("dense"); g.attrs["weight_names"] = [b"dense/kernel:0"]
+    g.create_group("dense")["kernel:0"] = np.zeros((2, 2), np.float32)
+    o = f.create_group("optimizer_weights")  # no weight_names: its datasets are found by walking
+    o.create_group("adam")["m:0"] = np.zeros((2, 2), np.float32)
+    o["adam/loop"] = o
+    o["adam/soft"] = h5py.SoftLink("/optimizer_weights"))",
+                                      dir.path().string()});
+  ASSERT_EQ(made.exitCode, 0) << made.err;
+
+  const auto start = std::chrono::steady_clock::now();
+  const auto deep = test::runCommand({GRAFT_CLI_PATH, "ls", "--json", (dir / "deep.weights.h5").string()}, 20);
+  EXPECT_EQ(deep.exitCode, 1) << deep.out;
+  EXPECT_NE(deep.err.find((dir / "deep.weights.h5").string() + ": cannot walk the HDF5 file: HDF5 groups nest deeper than 256 levels"),
+            std::string::npos)
+      << deep.err;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+
+  const auto cycles = test::runCommand({GRAFT_CLI_PATH, "ls", "--json", (dir / "cycles.weights.h5").string()}, 20);
+  EXPECT_EQ(cycles.exitCode, 0) << cycles.err;
+  EXPECT_NE(cycles.out.find(R"("key":"layers/dense/vars/0")"), std::string::npos) << cycles.out;
+  EXPECT_EQ(cycles.out.find("soft"), std::string::npos) << cycles.out;
+  EXPECT_EQ(cycles.out.find("hard"), std::string::npos) << cycles.out;
+
+  const auto keras2 = test::runCommand({GRAFT_CLI_PATH, "ls", "--json", (dir / "cycles.h5").string()}, 20);
+  EXPECT_EQ(keras2.exitCode, 0) << keras2.err;
+  EXPECT_NE(keras2.out.find(R"("key":"dense/dense/kernel:0")"), std::string::npos) << keras2.out;
+  EXPECT_NE(keras2.out.find(R"("key":"optimizer_weights/adam/m:0")"), std::string::npos) << keras2.out;
+  EXPECT_EQ(keras2.out.find("loop"), std::string::npos) << keras2.out;
 }
