@@ -139,3 +139,31 @@ TEST(DiffCli, ReportsMissingKeysShapeChangesAndValueDistances) {
   EXPECT_NE(self.out.find("same shape and dtype: 44"), std::string::npos) << self.out;
   EXPECT_EQ(self.out.find("rel.L2"), std::string::npos) << "identical files report no distances";
 }
+
+// Symlinks never make an export write outside the chosen output: a link to an input is refused
+// as that input, and a link to anything else is replaced by the result (the rename replaces the
+// link itself), leaving the file it pointed at untouched. A checkpoint opened through a link
+// reads as the file.
+TEST(ConvertCli, SymlinkedOutputsNeverWriteThroughTheLink) {
+  GRAFT_REAL_DATA_OR_SKIP(real);
+  test::TempDir dir;
+  fs::copy_file(real / kCnn, dir / "source.h5");
+  fs::create_directories(dir / "elsewhere");
+  test::writeFile(dir / "elsewhere" / "notes.txt", "keep me");
+  fs::create_symlink(dir / "source.h5", dir / "to-source.h5");
+  fs::create_symlink(dir / "elsewhere" / "notes.txt", dir / "to-notes.h5");
+  const std::string before = test::readFile(dir / "source.h5");
+
+  const auto intoInput = cli({"convert", (dir / "source.h5").string(), (dir / "to-source.h5").string(), "-q"});
+  EXPECT_EQ(intoInput.exitCode, 1);
+  EXPECT_NE(intoInput.err.find("is one of the merge's inputs"), std::string::npos) << intoInput.err;
+  EXPECT_TRUE(fs::is_symlink(dir / "to-source.h5"));
+
+  const auto overLink = cli({"convert", (dir / "to-source.h5").string(), (dir / "to-notes.h5").string(), "-q"});
+  EXPECT_EQ(overLink.exitCode, 0) << overLink.err;
+  EXPECT_FALSE(fs::is_symlink(dir / "to-notes.h5"));
+  EXPECT_EQ(test::readFile(dir / "elsewhere" / "notes.txt"), "keep me");
+  EXPECT_EQ(listing(dir / "to-notes.h5")["variables"], listing(dir / "source.h5")["variables"]);
+  EXPECT_EQ(test::readFile(dir / "source.h5"), before);
+  EXPECT_EQ(fs::directory_iterator(dir / "elsewhere")->path().filename(), "notes.txt");
+}
