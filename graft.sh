@@ -15,6 +15,7 @@ packages=(
   libhdf5-dev libsnappy-dev libzip-dev nlohmann-json3-dev libcli11-dev libssl-dev libgtest-dev libgmock-dev libeigen3-dev
   hdf5-tools python3-h5py python3-numpy python3-snappy python3-torch time
   xvfb xauth fonts-dejavu-core
+  qt6-svg-dev dpkg-dev file desktop-file-utils appstream shared-mime-info libglib2.0-bin libxml2-utils groff-base man-db
 )
 
 install_missing() {
