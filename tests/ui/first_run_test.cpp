@@ -9,6 +9,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QTableWidget>
+#include <QTest>
 #include <QTextBrowser>
 #include <QTextDocument>
 #include <QTreeView>
@@ -169,4 +170,6 @@ TEST(FirstRun, TheRealUserGuideRendersWithEveryPicture) {
     EXPECT_FALSE(window->browser()->document()->resource(QTextDocument::ImageResource, QUrl(name)).value<QImage>().isNull()) << name.toStdString();
   }
   EXPECT_GE(pictures, 6) << "one picture per seed task at least";
+  EXPECT_TRUE(QTest::qWaitForWindowExposed(window));
+  EXPECT_TRUE(window->grab().save(qEnvironmentVariable("GRAFT_SCREENSHOT_DIR", QDir::tempPath()) + "/user-guide-window.png"));
 }

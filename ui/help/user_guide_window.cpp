@@ -3,10 +3,14 @@
 #include <QCoreApplication>
 #include <QDialogButtonBox>
 #include <QDir>
+#include <QEvent>
 #include <QFileInfo>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QTextBlock>
 #include <QTextBrowser>
+#include <QTextCursor>
+#include <QTextDocument>
 #include <QVBoxLayout>
 
 namespace graft::ui {
@@ -54,6 +58,9 @@ UserGuideWindow::UserGuideWindow(const QString& guide, QWidget* parent) : QDialo
   setWindowFlag(Qt::WindowMaximizeButtonHint);
   browser_ = new QTextBrowser(this);
   browser_->setOpenExternalLinks(true);  // web links go to the browser; the docs' own links stay here
+  // Pictures are window-sized: each is scaled to the page's width on every page and resize.
+  connect(browser_, &QTextBrowser::sourceChanged, this, &UserGuideWindow::fitPictures);
+  browser_->viewport()->installEventFilter(this);
   browser_->setSource(QUrl::fromLocalFile(guide), QTextDocument::MarkdownResource);
   auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
   QPushButton* back = buttons->addButton(tr("&Back"), QDialogButtonBox::ActionRole);
@@ -65,6 +72,33 @@ UserGuideWindow::UserGuideWindow(const QString& guide, QWidget* parent) : QDialo
   layout->addWidget(browser_);
   layout->addWidget(buttons);
   resize(1000, 800);
+}
+
+void UserGuideWindow::fitPictures() {
+  QTextDocument* document = browser_->document();
+  const int width = std::max(200, browser_->viewport()->width() - 2 * static_cast<int>(document->documentMargin()) - 32);
+  QTextCursor cursor(document);
+  for (QTextBlock block = document->begin(); block.isValid(); block = block.next()) {
+    for (auto it = block.begin(); !it.atEnd(); ++it) {
+      const QTextFragment fragment = it.fragment();
+      if (!fragment.charFormat().isImageFormat()) continue;
+      QTextImageFormat picture = fragment.charFormat().toImageFormat();
+      const QImage natural = document->resource(QTextDocument::ImageResource, QUrl(picture.name())).value<QImage>();
+      if (natural.isNull() || natural.width() == 0) continue;
+      const int shown = std::min(natural.width(), width);
+      if (qRound(picture.width()) == shown) continue;
+      picture.setWidth(shown);
+      picture.setHeight(static_cast<qreal>(natural.height()) * shown / natural.width());
+      cursor.setPosition(fragment.position());
+      cursor.setPosition(fragment.position() + fragment.length(), QTextCursor::KeepAnchor);
+      cursor.setCharFormat(picture);
+    }
+  }
+}
+
+bool UserGuideWindow::eventFilter(QObject* watched, QEvent* event) {
+  if (watched == browser_->viewport() && event->type() == QEvent::Resize) fitPictures();
+  return QDialog::eventFilter(watched, event);
 }
 
 }  // namespace graft::ui

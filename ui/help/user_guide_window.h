@@ -20,8 +20,12 @@ class UserGuideWindow : public QDialog {
 
   QTextBrowser* browser() const { return browser_; }
 
+ protected:
+  bool eventFilter(QObject* watched, QEvent* event) override;
+
  private:
   UserGuideWindow(const QString& guide, QWidget* parent);
+  void fitPictures();
   QTextBrowser* browser_;
 };
 
