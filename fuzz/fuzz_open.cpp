@@ -9,32 +9,12 @@
 #include <cstdint>
 #include <string>
 
-#include "checkpoint/listing.h"
-#include "formats/file_probe.h"
-#include "formats/format_registry.h"
-#include "io/error.h"
-
-namespace {
-
-const graft::CheckpointFormat& format() {
-  static const graft::CheckpointFormat* f = graft::FormatRegistry::builtin().find(GRAFT_FUZZ_FORMAT);
-  return *f;
-}
-
-}  // namespace
+#include "open_and_list.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const int fd = memfd_create("fuzz-checkpoint", 0);
   if (fd < 0 || ftruncate(fd, 0) != 0 || pwrite(fd, data, size, 0) != static_cast<ssize_t>(size)) return 0;
   const std::string path = "/proc/self/fd/" + std::to_string(fd);
-  try {
-    const graft::FileProbe probe(path);
-    if (format().sniff(probe).score == 0) return 0;
-    const auto checkpoint = format().open(probe);
-    graft::ListingOptions options;
-    options.checksums = true;
-    graft::listingJson(*checkpoint, options);
-  } catch (const graft::Error&) {
-  }
+  graft::fuzz::openAndList(path);
   return 0;
 }

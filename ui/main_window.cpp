@@ -276,7 +276,12 @@ void MainWindow::showAbout() {
 
 namespace graft::ui {
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow() {
+  // The undo stack announces cleanChanged while it is destroyed, after this object has stopped
+  // being a MainWindow: nothing of the document may call back into it from then on.
+  document_->undoStack()->disconnect(this);
+  document_->disconnect(this);
+}
 
 void MainWindow::onPlanChanged() {
   targetPane_->model()->setPlanResult(document_->evaluation());
