@@ -6,8 +6,9 @@
 # the UI and tests off. Seeds: the real checkpoints (../shared/testdata/real or
 # $GRAFT_REAL_TESTDATA) under 1 MiB, the plan files under tests/. Corpora grow in
 # BUILD_DIR/corpus/TARGET; anything that crashes, leaks, takes over 1 s or allocates over 2 GB
-# fails the run (exit code 1) and is kept as BUILD_DIR/findings/TARGET-*. Each target's last
-# line is its execution count.
+# fails the run (exit code 1) and is kept as BUILD_DIR/findings/TARGET-*, except a memory error
+# reported inside libhdf5 itself, which is counted and the target restarted. Each target's last
+# line gives its execution count.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 seconds="${1:-60}"
@@ -68,24 +69,52 @@ elif target == "fuzz_open_safetensors_folder":
 PY
 }
 
-fuzz_one() {  # TARGET: runs it; prints its execution count; returns 1 on a finding
-  local t=$1 corpus="$build/corpus/$1"
+# Whether the report in a log is libhdf5's own memory error: its first frame past the sanitizer's,
+# the allocator's and the C library's copy routines is inside libhdf5 (Debian's 1.10.8 over-reads
+# attribute messages of crafted files, and asks malloc for sizes a crafted header claims;
+# tests/fuzz-findings/README.md). Graft cannot fix those; the window
+# parses files in a helper process because of them.
+inside_libhdf5() {  # LOG
+  awk '/ERROR: AddressSanitizer|runtime error|ERROR: libFuzzer/ {report=1}
+       report && /^ +#[0-9]+ / && !/__interceptor_|__asan|sysdeps\/|libc\.so| in (malloc|calloc|realloc) / { exit ($0 ~ /libhdf5/ ? 0 : 1) }
+       END { if (!report) exit 1 }' "$1"
+}
+
+fuzz_one() {  # TARGET: runs it for $seconds; prints its execution count; returns 1 on a finding
+  local t=$1 corpus="$build/corpus/$1" started=$SECONDS runs=0 libhdf5=0 rc=0 n
   mkdir -p "$corpus"
   seed "$t" | while read -r f; do cp -n "$f" "$corpus/" 2>/dev/null || true; done
   make_seeds "$t" "$corpus"
-  local rc=0
-  "$build/fuzz/$t" "$corpus" -max_total_time="$seconds" -timeout=1 -rss_limit_mb=2048 -max_len=1048576 \
-    -artifact_prefix="$build/findings/$t-" -print_final_stats=1 > "$build/$t.log" 2>&1 || rc=1
-  if [ $rc -ne 0 ]; then
+  : > "$build/$t.log"
+  # A report inside libhdf5 is counted and the run goes on with the same corpus; anything else
+  # stops it as a finding.
+  while (( SECONDS - started < seconds )); do
+    if "$build/fuzz/$t" "$corpus" -max_total_time=$(( seconds - (SECONDS - started) )) -timeout=1 -rss_limit_mb=2048 \
+         -max_len=1048576 -artifact_prefix="$build/findings/$t-" -print_final_stats=1 > "$build/$t.run.log" 2>&1; then
+      rc=0
+    else
+      rc=1
+    fi
+    cat "$build/$t.run.log" >> "$build/$t.log"
+    n=$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$build/$t.run.log" | grep -Eo '[0-9]+$' || true)
+    [ -z "$n" ] && n=$(grep -Eo '^#[0-9]+' "$build/$t.run.log" | tail -1 | tr -d '#' || true)
+    runs=$(( runs + ${n:-0} ))
+    (( rc == 0 )) && break
+    if inside_libhdf5 "$build/$t.run.log"; then
+      libhdf5=$(( libhdf5 + 1 ))
+      continue
+    fi
     echo "== $t: FINDING (log: $build/$t.log)"
-    tail -40 "$build/$t.log"
-  fi
-  echo "$t $(grep -E 'stat::number_of_executed_units' "$build/$t.log" || echo 'no final stats')"
+    tail -40 "$build/$t.run.log"
+    break
+  done
+  echo "$t: $runs executions in $(( SECONDS - started )) s; reports inside libhdf5 (third-party): $libhdf5"
   return $rc
 }
 
 mkdir -p "$build/findings"
 export LSAN_OPTIONS="suppressions=$here/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+[ -x /usr/lib/llvm-14/bin/llvm-symbolizer ] && export ASAN_SYMBOLIZER_PATH="${ASAN_SYMBOLIZER_PATH:-/usr/lib/llvm-14/bin/llvm-symbolizer}"
 echo "fuzz/run.sh: ${#targets[@]} targets, $seconds s each, $jobs at a time"
 status=0
 pids=()

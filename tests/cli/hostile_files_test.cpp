@@ -70,7 +70,9 @@ struct Outcome {
   for (std::string line; std::getline(lines, line);) {
     if (line.rfind("    #", 0) != 0) continue;
     if (line.find("__interceptor_") != std::string::npos || line.find("__asan") != std::string::npos ||
-        line.find("sysdeps/") != std::string::npos || line.find("libc.so") != std::string::npos)
+        line.find("sysdeps/") != std::string::npos || line.find("libc.so") != std::string::npos ||
+        line.find(" in malloc ") != std::string::npos || line.find(" in calloc ") != std::string::npos ||
+        line.find(" in realloc ") != std::string::npos)
       continue;
     return line.find("libhdf5") != std::string::npos;
   }
