@@ -14,9 +14,10 @@ if(GRAFT_SANITIZE)
   add_link_options(-fsanitize=address,undefined)
 endif()
 
-# libFuzzer targets (fuzz/): everything instrumented for coverage and checked by ASan + UBSan;
-# only the fuzz executables link libFuzzer's main. Needs clang.
-if(GRAFT_FUZZ)
-  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+# libFuzzer targets (fuzz/): everything checked by ASan + UBSan; the core library and the fuzz
+# targets are also instrumented for coverage (fuzz/CMakeLists.txt), and only the fuzz
+# executables link libFuzzer's main. Needs clang.
+if(GRAFT_FUZZ AND NOT GRAFT_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   add_link_options(-fsanitize=address,undefined)
 endif()

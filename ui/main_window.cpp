@@ -41,6 +41,14 @@
 
 namespace graft::ui {
 
+namespace {
+// What to do when an action needs both checkpoints.
+QString openBothFirst() {
+  return MainWindow::tr("Open a source and a target first: File › Open Source (Ctrl+O) and Open Target (Ctrl+Shift+O), "
+                        "or drop checkpoint files on the two panes");
+}
+}  // namespace
+
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   sourcePane_ = new CheckpointPane(tr("Source"), this);
   targetPane_ = new CheckpointPane(tr("Target"), this);
@@ -308,7 +316,7 @@ bool MainWindow::transplantSelection() {
 
 void MainWindow::autoMatch(int strategy) {
   if (!document_->ready()) {
-    statusBar()->showMessage(tr("Open a source and a target first"), 5000);
+    statusBar()->showMessage(openBothFirst(), 5000);
     return;
   }
   MatchOptions options;
@@ -320,7 +328,7 @@ void MainWindow::autoMatch(int strategy) {
 
 MatchDialog* MainWindow::showMatchDialog() {
   if (!document_->ready()) {
-    statusBar()->showMessage(tr("Open a source and a target first"), 5000);
+    statusBar()->showMessage(openBothFirst(), 5000);
     return nullptr;
   }
   auto* dialog = new MatchDialog(document_, this);
@@ -370,7 +378,8 @@ bool MainWindow::savePlanTo(const QString& path) {
     statusBar()->showMessage(tr("Saved plan to %1").arg(path), 5000);
     return true;
   } catch (const std::exception& e) {
-    QMessageBox::warning(this, tr("Cannot save plan"), QString::fromStdString(e.what()));
+    QMessageBox::warning(this, tr("Cannot save plan"),
+                         tr("%1\n\nChoose a folder you can write to, or another name.").arg(QString::fromStdString(e.what())));
     return false;
   }
 }
@@ -386,7 +395,10 @@ bool MainWindow::loadPlanFrom(const QString& path, bool asSaved) {
     if (asSaved) document_->markSaved();
     return true;
   } catch (const std::exception& e) {
-    QMessageBox::warning(this, tr("Cannot load plan"), QString::fromStdString(e.what()));
+    QMessageBox::warning(this, tr("Cannot load plan"),
+                         tr("%1\n\nChoose a plan saved by Graft (File › Save Plan, or graft-cli merge --save-plan); "
+                            "its format is described in the user guide and docs/plan-format.md.")
+                             .arg(QString::fromStdString(e.what())));
     return false;
   }
 }
@@ -428,7 +440,7 @@ namespace graft::ui {
 
 ExportDialog* MainWindow::showExportDialog() {
   if (!document_->ready()) {
-    statusBar()->showMessage(tr("Open a source and a target first"), 5000);
+    statusBar()->showMessage(openBothFirst(), 5000);
     return nullptr;
   }
   const QFileInfo target(QString::fromStdString(document_->target()->path().string()));
