@@ -106,6 +106,7 @@ TEST_F(CrashIsolation, AParserCrashLeavesTheWindowRunningWithAnErrorDialogAndThe
   QMessageBox* box = test::visibleMessageBox(*w);
   ASSERT_NE(box, nullptr);
   EXPECT_EQ(box->informativeText(), message);
+  EXPECT_TRUE(box->grab().save(qEnvironmentVariable("GRAFT_SCREENSHOT_DIR", QDir::tempPath()) + "/parser-crash-dialog.png"));
   box->accept();
 
   // Still running, still editing the same pair with the same plan, and still undoable.
@@ -186,6 +187,7 @@ TEST_F(CrashIsolation, AWindowKilledMidEditLeavesAPlanTheNextStartOffersToRestor
   QMessageBox* box = w.offerToRestore();
   ASSERT_NE(box, nullptr);
   EXPECT_TRUE(box->isVisible());
+  EXPECT_TRUE(box->grab().save(qEnvironmentVariable("GRAFT_SCREENSHOT_DIR", QDir::tempPath()) + "/restore-offer.png"));
   const QString facts = box->informativeText();
   EXPECT_NE(facts.indexOf("tf-fashion_my_model.h5"), -1) << facts.toStdString();
   EXPECT_NE(facts.indexOf("target.h5"), -1) << facts.toStdString();
