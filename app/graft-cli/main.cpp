@@ -12,6 +12,7 @@
 #include "io/error.h"
 #include "io/local_timezone.h"
 #include "convert_command.h"
+#include "crash_report.h"
 #include "diff_command.h"
 #include "ls_command.h"
 #include "stats_command.h"
@@ -24,6 +25,7 @@ int main(int argc, char** argv) {
   graft::pinLocalTimezone();
   // Past a file-size limit, writes should fail with EFBIG (reported) rather than kill us.
   std::signal(SIGXFSZ, SIG_IGN);
+  reportLibraryCrashes(argc, argv);
   CLI::App app{"graft-cli: inspect and transplant deep-learning checkpoint weights", "graft-cli"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "graft-cli " + graft::graftVersion() + " (HDF5 " + graft::hdf5Version() + ")");

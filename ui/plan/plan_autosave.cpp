@@ -46,8 +46,10 @@ PlanAutosave::PlanAutosave(PlanDocument* document, const QString& folder, QObjec
 }
 
 PlanAutosave::~PlanAutosave() {
+  // No new write: the document may already be gone (it is an earlier child of the window).
   timer_.stop();
-  waitForWrites();
+  pending_ = false;
+  writer_.waitForFinished();
   QFile::remove(planFile());
   if (lock_->isLocked()) lock_->unlock();
 }
