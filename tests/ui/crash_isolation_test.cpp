@@ -57,12 +57,8 @@ std::string planText(const MergePlan& plan) { return planToJson(plan, "/plan.jso
 class CrashIsolation : public ::testing::Test {
  protected:
   void SetUp() override {
-    const auto real = test::realTestData();
-    if (!real) {
-      if (test::runningInCI()) FAIL() << "real test data missing (CI=true)";
-      GTEST_SKIP() << "real test data not found";
-    }
-    real_ = *real;
+    GRAFT_REAL_DATA_OR_SKIP(real);
+    real_ = real;
     autosaveDir_ = std::make_unique<ScopedEnv>("GRAFT_AUTOSAVE_DIR", QFile::encodeName(qpath(dir_ / "autosave")));
     fs::copy_file(real_ / kCnn, dir_ / "target.h5");
   }

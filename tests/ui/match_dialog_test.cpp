@@ -56,14 +56,10 @@ QString cell(const MatchPreviewModel* m, int row, int column, int role = Qt::Dis
 class MatchDialog : public ::testing::Test {
  protected:
   void SetUp() override {
-    const auto real = test::realTestData();
-    if (!real) {
-      if (test::runningInCI()) FAIL() << "real test data missing (CI=true)";
-      GTEST_SKIP() << "real test data not found";
-    }
-    writeRenamedWithNewHead(*real / kCnn, dir_ / "renamed.h5");
+    GRAFT_REAL_DATA_OR_SKIP(real);
+    writeRenamedWithNewHead(real / kCnn, dir_ / "renamed.h5");
     doc_ = std::make_unique<ui::PlanDocument>();
-    doc_->setSource(FormatRegistry::builtin().open(*real / kCnn));
+    doc_->setSource(FormatRegistry::builtin().open(real / kCnn));
     doc_->setTarget(FormatRegistry::builtin().open(dir_ / "renamed.h5"));
     ASSERT_TRUE(doc_->ready());
   }

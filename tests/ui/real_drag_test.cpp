@@ -76,12 +76,8 @@ class RealDrag : public ::testing::Test {
   void SetUp() override {
     if (QGuiApplication::platformName() == QLatin1String("offscreen"))
       GTEST_SKIP() << "the offscreen platform has no drag loop (QDrag::exec returns at once); run with QT_QPA_PLATFORM=minimal";
-    const auto real = test::realTestData();
-    if (!real) {
-      if (test::runningInCI()) FAIL() << "real test data missing (CI=true)";
-      GTEST_SKIP() << "real test data not found";
-    }
-    real_ = *real;
+    GRAFT_REAL_DATA_OR_SKIP(real);
+    real_ = real;
     test::writeWithNewHead(real_ / kCnn, dir_ / "new.h5");
     window_ = std::make_unique<MainWindow>();
     window_->show();

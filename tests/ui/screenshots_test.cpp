@@ -153,12 +153,8 @@ bool saved(const QImage& image, const QString& name) {
 class Screenshots : public ::testing::Test {
  protected:
   void SetUp() override {
-    const auto real = test::realTestData();
-    if (!real) {
-      if (test::runningInCI()) FAIL() << "real test data missing (CI=true)";
-      GTEST_SKIP() << "real test data not found";
-    }
-    real_ = *real;
+    GRAFT_REAL_DATA_OR_SKIP(real);
+    real_ = real;
   }
 
   // The demo pair: the real 10-class CNN and the same model with a new 5-class head

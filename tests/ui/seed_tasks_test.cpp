@@ -53,12 +53,8 @@ bool triggerMenu(MainWindow& w, const QString& menu, const QString& item) {
 class SeedTask : public ::testing::Test {
  protected:
   void SetUp() override {
-    const auto real = test::realTestData();
-    if (!real) {
-      if (test::runningInCI()) FAIL() << "real test data missing (CI=true)";
-      GTEST_SKIP() << "real test data not found";
-    }
-    real_ = *real;
+    GRAFT_REAL_DATA_OR_SKIP(real);
+    real_ = real;
     window_ = std::make_unique<MainWindow>();
     window_->resize(1400, 900);
     window_->show();

@@ -49,12 +49,8 @@ QModelIndex indexOfPath(const CheckpointTreeModel* m, const std::string& path) {
 class Transplant : public ::testing::Test {
  protected:
   void SetUp() override {
-    const auto real = test::realTestData();
-    if (!real) {
-      if (test::runningInCI()) FAIL() << "real test data missing (CI=true)";
-      GTEST_SKIP() << "real test data not found";
-    }
-    real_ = *real;
+    GRAFT_REAL_DATA_OR_SKIP(real);
+    real_ = real;
     test::writeWithNewHead(real_ / kCnn, dir_ / "new.h5");
     window_ = std::make_unique<MainWindow>();
     window_->show();
