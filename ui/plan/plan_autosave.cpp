@@ -80,15 +80,6 @@ void PlanAutosave::saveNow() {
   }));
 }
 
-void PlanAutosave::waitForWrites() {
-  writer_.waitForFinished();
-  if (pending_) {
-    pending_ = false;
-    saveNow();
-    writer_.waitForFinished();
-  }
-}
-
 void PlanAutosave::writeFinished() {
   if (pending_) {
     pending_ = false;

@@ -30,9 +30,6 @@ class PlanAutosave : public QObject {
   QString folder() const { return folder_; }
   QString planFile() const;
   int delayMs() const { return timer_.interval(); }
-  // Writes now (on a worker thread) instead of after the pause; tests and shutdown use it.
-  void saveNow();
-  void waitForWrites();
 
   // Plans left by sessions that ended without a clean exit (their lock is no longer held),
   // newest first.
@@ -48,6 +45,7 @@ class PlanAutosave : public QObject {
   void saved(const QString& planFile);
 
  private:
+  void saveNow();  // the pause has passed: write (on a worker thread)
   void writeFinished();
 
   PlanDocument* document_;
