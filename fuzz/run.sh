@@ -101,7 +101,9 @@ fuzz_one() {  # TARGET: runs it for $seconds; prints its execution count; return
     runs=$(( runs + ${n:-0} ))
     (( rc == 0 )) && break
     if inside_libhdf5 "$build/$t.run.log"; then
+      # Counted, not a finding: if the time runs out now, the target still passed.
       libhdf5=$(( libhdf5 + 1 ))
+      rc=0
       continue
     fi
     echo "== $t: FINDING (log: $build/$t.log)"
