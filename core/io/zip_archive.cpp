@@ -192,7 +192,8 @@ void readMember(zip_t* zip, const std::filesystem::path& path, const std::vector
   const auto index = static_cast<zip_uint64_t>(&member - members.data());
   zip_file_t* f = zip_fopen_index(zip, index, 0);
   if (!f) throw fileError(path, "cannot read zip member '" + member.name + "': " + zip_strerror(zip));
-  std::vector<char> buf(1 << 20);
+  // One byte more than the member needs shows an overlong one; 1 MiB at most streams big ones.
+  std::vector<char> buf(static_cast<std::size_t>(std::min<std::uint64_t>(member.size + 1, 1 << 20)));
   std::uint64_t total = 0;
   for (;;) {
     const zip_int64_t n = zip_fread(f, buf.data(), buf.size());

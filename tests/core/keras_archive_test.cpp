@@ -134,6 +134,17 @@ TEST(KerasArchive, HostileArchivesAreRefusedClearly) {
   const std::string bomb = test::openError(dir / "bomb.keras");
   EXPECT_NE(bomb.find("more than the"), std::string::npos) << bomb;
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+  // A config.json whose headers say 10 bytes and whose data inflates to 5 KB: stopped at byte 11.
+  python("import struct, sys, zipfile\n"
+         "with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:\n"
+         "    z.writestr('config.json', '{\"a\": \"' + 'x' * 5000 + '\"}'); z.writestr('model.weights.h5', b'x')\n"
+         "b = bytearray(open(sys.argv[1], 'rb').read())\n"
+         "struct.pack_into('<I', b, b.find(b'PK\\x03\\x04') + 22, 10)\n"
+         "struct.pack_into('<I', b, b.find(b'PK\\x01\\x02') + 24, 10)\n"
+         "open(sys.argv[1], 'wb').write(b)\n",
+         {(dir / "liar.keras").string()});
+  const std::string liar = test::openError(dir / "liar.keras");
+  EXPECT_NE(liar.find("'config.json' inflates past its declared size"), std::string::npos) << liar;
   // Weights saved as .npz (pickled numpy objects): named, not attempted.
   python("import sys, zipfile\n"
          "with zipfile.ZipFile(sys.argv[1], 'w') as z:\n"
