@@ -1,8 +1,9 @@
 // libFuzzer target: a checkpoint made of several files (a TensorFlow index with its data shards,
 // a sharded safetensors set with its index JSON). The input is a little archive of files,
 // each [name length: 1 byte][name][size: 4 bytes, little-endian][bytes]; they are written to a
-// fresh folder on tmpfs and the first one is opened as format GRAFT_FUZZ_FORMAT, with every
-// tensor read through its SHA-256. fuzz/run.sh packs the real checkpoints this way as seeds.
+// fresh folder on tmpfs (removed at exit) and the first one is opened as format
+// GRAFT_FUZZ_FORMAT, with every tensor read through its SHA-256. fuzz/run.sh packs the real
+// checkpoints this way as seeds.
 #include <unistd.h>
 
 #include <cstddef>
@@ -18,7 +19,7 @@
 namespace {
 
 const std::filesystem::path& folder() {
-  static const std::filesystem::path f = "/dev/shm/graft-fuzz-" + std::to_string(getpid());
+  static const std::filesystem::path f = graft::fuzz::scratchPath("checkpoint");
   return f;
 }
 
