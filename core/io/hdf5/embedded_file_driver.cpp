@@ -5,11 +5,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <new>
+#include <string>
 
 #include "io/error.h"
+#include "io/hdf5/global_heap_check.h"
 
 namespace graft::hdf5 {
 
@@ -28,6 +31,7 @@ struct EmbeddedFile {
   haddr_t eoa = 0;
   dev_t device = 0;
   ino_t inode = 0;
+  unsigned lengthSize = 8;  // the superblock's "size of lengths", for the global heap check
 };
 
 EmbeddedFile* self(H5FD_t* f) { return reinterpret_cast<EmbeddedFile*>(f); }
@@ -37,6 +41,32 @@ void* copyPlacement(const void* p) { return new (std::nothrow) Placement(*static
 herr_t freePlacement(void* p) {
   delete static_cast<Placement*>(p);
   return 0;
+}
+
+// Reads exactly `size` bytes at `at` within the file; false on an error or past its end.
+bool readExactly(int fd, std::uint64_t offset, std::uint64_t end, std::uint64_t at, std::size_t size, unsigned char* out) {
+  if (at > end || size > end - at) return false;
+  while (size > 0) {
+    const ssize_t n = ::pread(fd, out, size, static_cast<off_t>(offset + at));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    out += n;
+    at += static_cast<std::uint64_t>(n);
+    size -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+// The superblock's size of lengths. libhdf5 looks for the superblock at 0, 512, 1024, 2048...
+unsigned lengthSizeOf(int fd, const Placement& place) {
+  static constexpr unsigned char kSignature[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+  for (std::uint64_t at = 0; at < place.size; at = at == 0 ? 512 : at * 2) {
+    unsigned char block[16];
+    if (!readExactly(fd, place.offset, place.size, at, sizeof block, block)) break;
+    if (std::memcmp(block, kSignature, sizeof kSignature) != 0) continue;
+    return block[8] < 2 ? block[14] : block[10];  // versions 0 and 1 have three more version bytes first
+  }
+  return 8;
 }
 
 H5FD_t* openEmbedded(const char* name, unsigned flags, hid_t fapl, haddr_t) {
@@ -60,6 +90,7 @@ H5FD_t* openEmbedded(const char* name, unsigned flags, hid_t fapl, haddr_t) {
   f->place = *place;
   f->device = st.st_dev;
   f->inode = st.st_ino;
+  f->lengthSize = lengthSizeOf(fd, f->place);
   return &f->pub;
 }
 
@@ -95,25 +126,34 @@ herr_t handleOf(H5FD_t* file, hid_t, void** handle) {
   return 0;
 }
 
+// A read that starts a global heap collection is checked before libhdf5 decodes it
+// (global_heap_check.h); a bad one fails the read with the reason on libhdf5's error stack.
+bool globalHeapIsSafe(const EmbeddedFile* f, haddr_t addr, const unsigned char* read, std::size_t size) {
+  if (size < 8 || std::memcmp(read, "GCOL", 4) != 0 || read[4] != 1) return true;
+  const std::string problem = globalHeapCollectionProblem(
+      [&](std::uint64_t pos, std::size_t n, unsigned char* out) {
+        return readExactly(f->fd, f->place.offset, f->place.size, addr + pos, n, out);
+      },
+      f->place.size - addr, f->lengthSize);
+  if (problem.empty()) return true;
+  H5Epush2(H5E_DEFAULT, __FILE__, "readEmbedded", __LINE__, H5E_ERR_CLS, H5E_VFL, H5E_READERROR, "%s",
+           problem.c_str());
+  return false;
+}
+
 // Reads within the member; past its end reads zeros, as HDF5's own drivers do past EOF.
 herr_t readEmbedded(H5FD_t* file, H5FD_mem_t, hid_t, haddr_t addr, size_t size, void* buffer) {
   const EmbeddedFile* f = self(file);
   auto* out = static_cast<unsigned char*>(buffer);
   if (addr == HADDR_UNDEF) return -1;
-  std::uint64_t at = addr;
-  while (size > 0) {
-    if (at >= f->place.size) {
-      std::memset(out, 0, size);
-      return 0;
-    }
-    const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(size, f->place.size - at));
-    const ssize_t n = ::pread(f->fd, out, want, static_cast<off_t>(f->place.offset + at));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return -1;
-    out += n;
-    at += static_cast<std::uint64_t>(n);
-    size -= static_cast<std::size_t>(n);
+  if (addr < f->place.size) {
+    const std::size_t inside = static_cast<std::size_t>(std::min<std::uint64_t>(size, f->place.size - addr));
+    if (!readExactly(f->fd, f->place.offset, f->place.size, addr, inside, out)) return -1;
+    if (!globalHeapIsSafe(f, addr, out, inside)) return -1;
+    out += inside;
+    size -= inside;
   }
+  std::memset(out, 0, size);
   return 0;
 }
 

@@ -1,7 +1,9 @@
 #pragma once
-// An HDF5 virtual file driver that reads an HDF5 file lying verbatim inside another file
-// (a stored member of a .keras zip), read-only, so it opens in place: nothing is extracted
-// and tensor bytes keep a plain file offset for direct reads and kernel-side copies.
+// Graft's HDF5 virtual file driver, read-only, for every HDF5 file it opens. It reads an HDF5
+// file lying verbatim inside another file (a stored member of a .keras zip) in place: nothing
+// is extracted and tensor bytes keep a plain file offset for direct reads and kernel-side
+// copies; a whole file is the case offset 0. It checks each global heap collection before
+// libhdf5 decodes it (global_heap_check.h).
 
 #include <cstdint>
 

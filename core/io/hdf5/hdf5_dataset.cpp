@@ -216,7 +216,11 @@ class DatasetStream final : public TensorStream {
 
 }  // namespace
 
-OpenFile::OpenFile(const std::filesystem::path& path) : raw_(path), size_(raw_.size()) { open(H5P_DEFAULT); }
+OpenFile::OpenFile(const std::filesystem::path& path) : raw_(path), size_(raw_.size()) {
+  auto l = lock();
+  const Id fapl = embeddedFileAccess(0, size_);
+  open(fapl.get());
+}
 
 OpenFile::OpenFile(const std::filesystem::path& path, std::uint64_t offset, std::uint64_t size)
     : raw_(path), base_(offset), size_(size) {
