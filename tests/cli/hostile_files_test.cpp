@@ -73,8 +73,8 @@ struct Outcome {
     const std::string function = in == std::string::npos ? "" : line.substr(in + 4, line.find(' ', in + 4) - in - 4);
     if (line.find("__interceptor_") != std::string::npos || line.find("__asan") != std::string::npos ||
         line.find("sysdeps/") != std::string::npos || line.find("libc.so") != std::string::npos ||
-        function == "malloc" || function == "calloc" || function == "realloc" || function.rfind("str", 0) == 0 ||
-        function.rfind("mem", 0) == 0)
+        function == "malloc" || function == "calloc" || function == "realloc" || function == "free" ||
+        function.rfind("str", 0) == 0 || function.rfind("mem", 0) == 0)
       continue;
     return line.find("libhdf5") != std::string::npos;
   }
