@@ -122,8 +122,8 @@ fuzz_one() {  # TARGET: runs it for $seconds; prints its execution count; return
 
 mkdir -p "$build/findings"
 export LSAN_OPTIONS="suppressions=$here/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
-# malloc returns NULL for over 512 MB, as glibc's does for a size it cannot give, and as it does
-# in the window's probe under its address-space cap, so libhdf5's own error path runs. libhdf5
+# malloc returns NULL for over 512 MB, as glibc's does for a size it cannot give (in the window's
+# probe, anything past its 4 GiB address-space cap), so libhdf5's own error path runs. libhdf5
 # asks for what a crafted header or string length claims (1.7 GB, 17 GB, 2^64 bytes) and zeroes
 # it; under ASan even an untouched 17 GB block costs 2 GB of shadow memory, so such inputs ended
 # as RSS reports that named no culprit and could not be told from a fault of Graft's. C++ `new`
