@@ -6,6 +6,7 @@
 #include <memory>
 #include <regex>
 
+#include "address_space_cap.h"
 #include "checkpoint/listing.h"
 #include "cli_context.h"
 #include "formats/format_registry.h"
@@ -94,6 +95,7 @@ int runLs(const LsOptions& o) {
       throw UsageError{"--filter: invalid regular expression '" + o.filter + "': " + e.what()};
     }
   }
+  capAddressSpaceForReading();
   const auto ckpt = FormatRegistry::builtin().open(o.file);
   if (o.json) {
     ListingOptions lo;

@@ -1,30 +1,13 @@
 #include "probe_command.h"
 
-#include <sys/resource.h>
-
 #include <iostream>
 #include <memory>
 
+#include "address_space_cap.h"
 #include "cli_context.h"
 #include "formats/format_registry.h"
 
 namespace graft::cli {
-namespace {
-
-// Opening reads metadata only: the 100,000-variable benchmark files peak at 400 MB. libhdf5
-// allocates and zeroes what a crafted string length claims, up to 4 GiB per string
-// (tests/fuzz-findings/libhdf5-vlen-length-allocation.h5: 6 s and 4 GB); under this cap that
-// fails at once, so the window's probe never takes the user's memory.
-constexpr rlim_t kProbeAddressSpace = rlim_t{4} << 30;
-
-void capAddressSpace() {
-#if !defined(GRAFT_SANITIZED)  // ASan reserves terabytes of address space for its shadow memory
-  const rlimit cap{kProbeAddressSpace, kProbeAddressSpace};
-  setrlimit(RLIMIT_AS, &cap);
-#endif
-}
-
-}  // namespace
 
 void addProbeCommand(CLI::App& app, std::function<int()>& run) {
   auto file = std::make_shared<std::string>();
@@ -33,7 +16,7 @@ void addProbeCommand(CLI::App& app, std::function<int()>& run) {
   sub->add_option("file", *file, "Checkpoint file")->required();
   sub->callback([&run, file] {
     run = [file]() -> int {
-      capAddressSpace();
+      capAddressSpaceForReading();
       try {
         const auto checkpoint = FormatRegistry::builtin().open(*file);
         std::cout << "opened " << checkpoint->variables().size() << " variables\n";

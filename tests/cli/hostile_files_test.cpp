@@ -12,6 +12,7 @@
 #include <cstring>
 #include <random>
 #include <sstream>
+#include <utility>
 
 #include "test_support.h"
 
@@ -173,15 +174,18 @@ TEST(HostileFiles, FuzzFindingsNeverCrashOrHang) {
 
 // The window's probe (`graft-cli probe`) runs under a 4 GiB address-space cap: a crafted string
 // length that makes libhdf5 allocate gigabytes is refused at once instead of taking 6 s and 4 GB.
-TEST(HostileFiles, TheProbeRefusesACraftedStringLengthWithoutTakingGigabytes) {
+// probe and ls run under a 4 GiB address-space cap (app/graft-cli/address_space_cap.h).
+TEST(HostileFiles, ProbeAndLsRefuseACraftedStringLengthWithoutTakingGigabytes) {
 #if defined(GRAFT_SANITIZED)
   GTEST_SKIP() << "the cap is left out of sanitizer builds (ASan's shadow memory needs terabytes of address space)";
 #endif
   const fs::path file = fs::path(GRAFT_SOURCE_DIR) / "tests" / "fuzz-findings" / "libhdf5-vlen-length-allocation.h5";
-  const auto start = std::chrono::steady_clock::now();
-  const auto r = test::runCommand({GRAFT_CLI_PATH, "probe", file.string()}, 20);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  EXPECT_EQ(r.exitCode, 4) << r.err;  // refused with a message, as any damaged file
-  EXPECT_NE(r.err.find("layer_names"), std::string::npos) << r.err;
-  EXPECT_LT(seconds, 2.0);
+  for (const auto& [command, refused] : {std::pair{"probe", 4}, std::pair{"ls", 1}}) {
+    const auto start = std::chrono::steady_clock::now();
+    const auto r = test::runCommand({GRAFT_CLI_PATH, command, file.string()}, 20);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_EQ(r.exitCode, refused) << command << ": " << r.err;  // refused with a message, as any damaged file
+    EXPECT_NE(r.err.find("layer_names"), std::string::npos) << command << ": " << r.err;
+    EXPECT_LT(seconds, 2.0) << command;
+  }
 }
