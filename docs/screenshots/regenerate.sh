@@ -20,7 +20,9 @@ for tool in cmake xvfb-run; do
   command -v "$tool" >/dev/null || { echo "regenerate.sh: $tool is missing (./graft.sh test installs it)" >&2; exit 1; }
 done
 if [ ! -f "$build/CMakeCache.txt" ]; then
-  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo --log-level=WARNING
+  # The flags of graft.sh's build, so the two share one build directory.
+  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS_RELEASE="-O2 -DNDEBUG" \
+    -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" --log-level=WARNING
 fi
 cmake --build "$build" -j "$jobs" --target graft_ui_tests graft-cli
 
