@@ -39,4 +39,6 @@ std::string FileProbe::firstZipMember() const {
   return std::string(reinterpret_cast<const char*>(head_.data() + 30), length);
 }
 
+bool FileProbe::parsedByThirdPartyLibrary() const { return looksLikeHdf5() || hasBytesAt(0, {'P', 'K', 3, 4}); }
+
 }  // namespace graft

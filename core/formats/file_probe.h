@@ -26,6 +26,10 @@ class FileProbe {
   bool looksLikeHdf5() const;
   // A zip's first member name, from its local header in the head; "" when not a zip.
   std::string firstZipMember() const;
+  // True when opening the file runs a third-party C library over its structure: libhdf5 (HDF5
+  // files; .keras archives hold one) or libzip (any zip: .keras, PyTorch). Every other format
+  // is read by Graft's own parsers alone (TensorBundle tables, safetensors headers, pickles).
+  bool parsedByThirdPartyLibrary() const;
 
   // A handle a format opened while sniffing (an HDF5 file, say), kept so that opening the
   // checkpoint right after does not open the file a second time.

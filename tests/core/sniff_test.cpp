@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <set>
+
 #include "formats/format_registry.h"
 #include "io/error.h"
 #include "test_support.h"
@@ -38,6 +41,28 @@ TEST(Sniffing, HdfSignatureAfterAUserBlockIsFound) {
   const FileProbe probe(dir / "ub.h5");
   EXPECT_TRUE(probe.looksLikeHdf5());
   EXPECT_FALSE(probe.hasBytesAt(0, {0x89, 'H', 'D', 'F'}));
+}
+
+// The window parses in a helper process first exactly the files whose structure libhdf5 or
+// libzip reads (panes/isolated_parse_check.cpp).
+TEST(Sniffing, TheFilesAThirdPartyLibraryParsesAreTheHdf5AndZipFormats) {
+  GRAFT_REAL_DATA_OR_SKIP(real);
+  const std::set<std::string> thirdParty{"keras2-h5", "keras3-weights-h5", "keras3-zip", "pytorch"};
+  std::map<std::string, int> seen;
+  for (const auto& entry : fs::recursive_directory_iterator(real)) {
+    if (!entry.is_regular_file() || entry.path().extension() == ".json" || entry.path().extension() == ".md") continue;
+    const FileProbe probe(entry.path());
+    const CheckpointFormat* format = nullptr;
+    try {
+      format = &FormatRegistry::builtin().detect(probe);
+    } catch (const Error&) {
+      continue;  // a TF data shard, opened through its index
+    }
+    ++seen[format->id()];
+    EXPECT_EQ(probe.parsedByThirdPartyLibrary(), thirdParty.count(format->id()) == 1) << entry.path() << " (" << format->id() << ")";
+  }
+  for (const char* id : {"keras2-h5", "keras3-weights-h5", "keras3-zip", "pytorch", "safetensors", "tf-bundle"})
+    EXPECT_GT(seen[id], 0) << "no real " << id << " file was checked";
 }
 
 TEST(Sniffing, Keras3WeightsAreNotMistakenForKeras2) {

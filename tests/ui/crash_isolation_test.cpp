@@ -20,6 +20,7 @@
 #include "merge/matcher.h"
 #include "merge/plan_json.h"
 #include "panes/checkpoint_pane.h"
+#include "panes/isolated_parse_check.h"
 #include "plan/plan_autosave.h"
 #include "plan/plan_document.h"
 #include "test_support.h"
@@ -234,6 +235,26 @@ TEST_F(CrashIsolation, DiscardingTheOfferRemovesTheCopyAndAnUnreadableCopyIsDrop
   EXPECT_TRUE(w.document()->plan().operations.empty());
   EXPECT_EQ(w.offerToRestore(), nullptr);
   EXPECT_TRUE(QDir(qpath(autosave)).entryList({"*.plan.json"}, QDir::Files).isEmpty());
+}
+
+TEST_F(CrashIsolation, OnlyFilesThatLibhdf5OrLibzipParseGoThroughTheHelper) {
+  // A helper that always fails marks every file it is asked about. Fresh copies: a file that
+  // passed before is not probed again.
+  const ScopedEnv failing("GRAFT_CLI", "/bin/false");
+  const auto probed = [&](const char* realFile, const char* copyName) {
+    fs::copy_file(real_ / realFile, dir_ / copyName);
+    return ui::IsolatedParseCheck::run(qpath(dir_ / copyName)).has_value();
+  };
+  EXPECT_TRUE(probed(kCnn, "a.h5"));                                             // libhdf5
+  EXPECT_TRUE(probed("keras3-weights-h5/snake_model.weights.h5", "b.weights.h5"));  // libhdf5
+  EXPECT_TRUE(probed("keras3-zip/aman_fashion_cnn.keras", "c.keras"));  // libzip, then libhdf5
+  EXPECT_TRUE(probed("pytorch/candle_test.pt", "d.pt"));                          // libzip
+  EXPECT_FALSE(probed("safetensors/coffee_custom_metadata.safetensors", "e.safetensors"));  // Graft's own reader
+  // A TensorFlow checkpoint, named by its folder: the index is read by Graft's own table reader.
+  fs::copy(real_ / "tf2-checkpoint/vince_gan_ckpt-1", dir_ / "gan");
+  EXPECT_FALSE(ui::IsolatedParseCheck::run(qpath(dir_ / "gan")).has_value());
+  // What cannot be read at all still goes to the helper, which reports it.
+  EXPECT_TRUE(ui::IsolatedParseCheck::run(qpath(dir_ / "missing.safetensors")).has_value());
 }
 
 TEST_F(CrashIsolation, TheProbeTellsAnOpenedFileFromARefusedOne) {
