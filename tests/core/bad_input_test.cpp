@@ -160,6 +160,41 @@ with h5py.File(sys.argv[1], "w") as f:
   }
 }
 
+// A dataset whose bytes were never stored reads as fill values in libhdf5: a fuzzed 312 KB
+// Keras 3 file declared a 1 GiB tensor with none stored, and hashing it took seconds.
+TEST(BadInput, Hdf5DatasetsThatStoreFewerBytesThanTheyDeclareAreRefusedWhenRead) {
+  test::TempDir dir;
+  const fs::path path = dir / "declared.h5";
+  {
+    test::H5Writer w(path);
+    w.fixedStrings(w.root(), "layer_names", {"dense"});
+    w.fixedStrings(w.root(), "backend", {"tensorflow"});
+    w.fixedStrings(w.root(), "keras_version", {"2.15.0"});
+    w.fixedStrings(w.group("dense"), "weight_names", {"dense/kernel:0", "dense/bias:0"});
+    const hid_t layer = w.group("dense/dense");
+    const hsize_t huge[2] = {1 << 15, 1 << 15};  // 4 GiB of float32, never written
+    const hid_t space = H5Screate_simple(2, huge, nullptr);
+    const hid_t ds = H5Dcreate2(layer, "kernel:0", H5T_IEEE_F32LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    ASSERT_GE(ds, 0);
+    H5Dclose(ds);
+    H5Sclose(space);
+    w.floatDataset(layer, "bias:0", {8});
+  }
+  ASSERT_LT(fs::file_size(path), 100000u);
+  // Opening reads metadata only, so the file lists; reading the tensor is refused at once.
+  const auto ckpt = FormatRegistry::builtin().open(path);
+  ASSERT_EQ(ckpt->variables().size(), 2u);
+  const auto start = std::chrono::steady_clock::now();
+  const auto r = test::runCommand({GRAFT_CLI_PATH, "ls", "--json", "--checksums", path.string()}, 60);
+  EXPECT_EQ(r.exitCode, 1) << r.out;
+  EXPECT_NE(r.err.find("kernel:0"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("the file stores 0 of its 4294967296 bytes"), std::string::npos) << r.err;
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 2.0);
+  // The bias, fully stored, still reads.
+  const auto bias = test::runCommand({GRAFT_CLI_PATH, "ls", "--json", "--checksums", "--filter", "bias", path.string()}, 60);
+  EXPECT_EQ(bias.exitCode, 0) << bias.err;
+}
+
 // Groups nested thousands deep made libhdf5's own walk (H5Ovisit) run for minutes; hard- and
 // soft-link cycles must not loop. Both end quickly: a clear error for the nesting, the one real
 // weight for the cycles.

@@ -119,7 +119,10 @@ class DatasetStream final : public TensorStream {
     if (!fileType || !space) throw failure("cannot read dataset header: " + takeErrorMessage());
     memType_ = memoryTypeFor(fileType.get(), info.dtype);
     dims_ = dimsOf(space.get());
-    if (size_ > 0 && storedAsCanonical(fileType.get())) rawOffset_ = contiguousOffset();
+    if (size_ > 0) {
+      checkStoredBytes();
+      if (storedAsCanonical(fileType.get())) rawOffset_ = contiguousOffset();
+    }
   }
 
   std::uint64_t size() const override { return size_; }
@@ -152,21 +155,36 @@ class DatasetStream final : public TensorStream {
     return fileError(file_->path(), "tensor '" + key_ + "': " + what);
   }
 
+  // Refuses what no checkpoint writer produces: bytes in an external file (it may lie anywhere),
+  // or fewer bytes stored than the tensor has. libhdf5 reads bytes that were never stored as
+  // the fill value, so a 300 KB file could declare terabytes, and every checksum, statistic and
+  // export would stream them. Compression stores less, but deflate never shrinks data more
+  // than about 1032:1.
+  void checkStoredBytes() const {
+    constexpr std::uint64_t kMostCompression = 1100;
+    Id dcpl = plistId(H5Dget_create_plist(dataset_.get()));
+    if (!dcpl) throw failure("cannot read its storage properties: " + takeErrorMessage());
+    if (H5Pget_external_count(dcpl.get()) != 0)
+      throw failure("stored in an external file, which Graft refuses to follow");
+    const bool compressed = H5Pget_nfilters(dcpl.get()) > 0;
+    const std::uint64_t stored = H5Dget_storage_size(dataset_.get());
+    if (stored == 0 || stored < (compressed ? size_ / kMostCompression : size_))
+      throw failure("the file stores " + std::to_string(stored) + " of its " + std::to_string(size_) +
+                    " bytes (damaged or crafted: libhdf5 would make up the rest)");
+  }
+
   // File offset of a contiguous, unfiltered, internally stored dataset whose bytes are all
   // inside the file; nullopt otherwise (then HDF5 reads it).
   std::optional<std::uint64_t> contiguousOffset() const {
     Id dcpl = plistId(H5Dget_create_plist(dataset_.get()));
     if (!dcpl) return std::nullopt;
-    if (H5Pget_external_count(dcpl.get()) != 0)
-      throw failure("stored in an external file, which Graft refuses to follow");
     if (H5Pget_layout(dcpl.get()) != H5D_CONTIGUOUS || H5Pget_nfilters(dcpl.get()) != 0) return std::nullopt;
     const haddr_t addr = H5Dget_offset(dataset_.get());
     if (addr == HADDR_UNDEF) {
       takeErrorMessage();
       return std::nullopt;
     }
-    if (H5Dget_storage_size(dataset_.get()) < size_ || addr > file_->size() || size_ > file_->size() - addr)
-      throw failure("data lies beyond the end of the file (truncated?)");
+    if (addr > file_->size() || size_ > file_->size() - addr) throw failure("data lies beyond the end of the file (truncated?)");
     return file_->base() + addr;
   }
 
