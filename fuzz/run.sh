@@ -7,8 +7,9 @@
 # $GRAFT_REAL_TESTDATA) under 1 MiB, the plan files under tests/. Corpora grow in
 # BUILD_DIR/corpus/TARGET; anything that crashes, leaks, takes over 1 s, grows past 2 GB or asks
 # `new` for over 512 MB fails the run (exit code 1) and is kept as BUILD_DIR/findings/TARGET-*,
-# except a memory error reported inside libhdf5 itself, which is counted and the target restarted
-# without that input in its corpus. Each target's last line gives its execution count.
+# except a report that is libhdf5's own bug (fuzz/libhdf5_report.awk tells), which is counted and
+# the target restarted without that input in its corpus. Each target's last line gives its
+# execution count.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 seconds="${1:-60}"
@@ -69,18 +70,6 @@ elif target == "fuzz_open_safetensors_folder":
 PY
 }
 
-# Whether the report in a log is libhdf5's own: its first frame past the sanitizer's, libFuzzer's
-# (its malloc limit and timeout), the allocator's and the C library's string and copy routines
-# (ASan's strdup, memcpy...) is inside libhdf5 (Debian's 1.10.8 over-reads attribute messages of
-# crafted files, and allocates what a crafted header or string length claims;
-# tests/fuzz-findings/README.md).
-# Graft cannot fix those; the window parses files in a helper process because of them.
-inside_libhdf5() {  # LOG
-  awk '/ERROR: AddressSanitizer|runtime error|ERROR: libFuzzer/ {report=1}
-       report && /^ +#[0-9]+ / && !/__interceptor_|__asan|__sanitizer| fuzzer::|sysdeps\/|libc\.so| in (malloc|calloc|realloc|free|str[a-z]*|mem[a-z]*) / { exit ($0 ~ /libhdf5/ ? 0 : 1) }
-       END { if (!report) exit 1 }' "$1"
-}
-
 fuzz_one() {  # TARGET: runs it for $seconds; prints its execution count; returns 1 on a finding
   local t=$1 corpus="$build/corpus/$1" started=$SECONDS runs=0 libhdf5=0 rc=0 n
   mkdir -p "$corpus"
@@ -101,7 +90,7 @@ fuzz_one() {  # TARGET: runs it for $seconds; prints its execution count; return
     [ -z "$n" ] && n=$(grep -Eo '^#[0-9]+' "$build/$t.run.log" | tail -1 | tr -d '#' || true)
     runs=$(( runs + ${n:-0} ))
     (( rc == 0 )) && break
-    if inside_libhdf5 "$build/$t.run.log"; then
+    if awk -f "$here/fuzz/libhdf5_report.awk" "$build/$t.run.log"; then
       # Counted, not a finding: if the time runs out now, the target still passed.
       libhdf5=$(( libhdf5 + 1 ))
       rc=0

@@ -11,9 +11,9 @@
 #include <chrono>
 #include <cstring>
 #include <random>
-#include <sstream>
 #include <utility>
 
+#include "libhdf5_report.h"
 #include "test_support.h"
 
 using namespace graft;
@@ -63,26 +63,6 @@ struct Outcome {
   }
 };
 
-// A sanitizer report whose faulting frame, past the sanitizer's and the C library's own string
-// and copy routines (ASan's strdup, memcpy...), is in libhdf5. Debian's libhdf5 1.10.8 over-reads attribute messages of crafted
-// files (tests/fuzz-findings/README.md); Graft cannot fix that, and the window runs parsers in a
-// helper process because of it. Any frame of Graft's own fails the test as usual.
-[[maybe_unused]] bool reportedInsideLibhdf5(const std::string& err) {
-  std::istringstream lines(err);
-  for (std::string line; std::getline(lines, line);) {
-    if (line.rfind("    #", 0) != 0) continue;
-    const std::size_t in = line.find(" in ");
-    const std::string function = in == std::string::npos ? "" : line.substr(in + 4, line.find(' ', in + 4) - in - 4);
-    if (line.find("__interceptor_") != std::string::npos || line.find("__asan") != std::string::npos ||
-        line.find("sysdeps/") != std::string::npos || line.find("libc.so") != std::string::npos ||
-        function == "malloc" || function == "calloc" || function == "realloc" || function == "free" ||
-        function.rfind("str", 0) == 0 || function.rfind("mem", 0) == 0)
-      continue;
-    return line.find("libhdf5") != std::string::npos;
-  }
-  return false;
-}
-
 // Runs graft-cli ls on a damaged file under a 2 GB address-space limit (under ASan, whose shadow
 // memory alone reserves more address space: a 2 GB RSS limit, and malloc failing above 2 GB as
 // it does under the limit) and a 20 s timeout.
@@ -100,7 +80,7 @@ void expectGracefulEnd(const fs::path& damaged, const std::string& what, Outcome
   ++outcome.runs;
   ASSERT_NE(r.exitCode, -1) << what << ": did not end within 20 s";
 #if defined(GRAFT_SANITIZED)
-  if (r.exitCode == 86 && reportedInsideLibhdf5(r.err)) {
+  if (r.exitCode == 86 && test::reportIsLibhdf5sOwn(r.err)) {
     ++outcome.inLibhdf5;
     std::printf("%s: sanitizer report inside libhdf5\n", what.c_str());
     return;
