@@ -24,6 +24,16 @@ void expectNamesFileAnd(const fs::path& path, const std::string& what) {
   EXPECT_EQ(message.find('\n'), std::string::npos) << message;
 }
 
+// The attributes of a Keras 2 weights file with one layer, "dense", of two weights (kernel:0,
+// bias:0); returns the group the weights go in.
+hid_t denseLayer(test::H5Writer& w) {
+  w.fixedStrings(w.root(), "layer_names", {"dense"});
+  w.fixedStrings(w.root(), "backend", {"tensorflow"});
+  w.fixedStrings(w.root(), "keras_version", {"2.15.0"});
+  w.fixedStrings(w.group("dense"), "weight_names", {"dense/kernel:0", "dense/bias:0"});
+  return w.group("dense/dense");
+}
+
 }  // namespace
 
 TEST(BadInput, EmptyFile) {
@@ -167,11 +177,7 @@ TEST(BadInput, Hdf5DatasetsThatStoreFewerBytesThanTheyDeclareAreRefusedWhenRead)
   const fs::path path = dir / "declared.h5";
   {
     test::H5Writer w(path);
-    w.fixedStrings(w.root(), "layer_names", {"dense"});
-    w.fixedStrings(w.root(), "backend", {"tensorflow"});
-    w.fixedStrings(w.root(), "keras_version", {"2.15.0"});
-    w.fixedStrings(w.group("dense"), "weight_names", {"dense/kernel:0", "dense/bias:0"});
-    const hid_t layer = w.group("dense/dense");
+    const hid_t layer = denseLayer(w);
     const hsize_t huge[2] = {1 << 15, 1 << 15};  // 4 GiB of float32, never written
     const hid_t space = H5Screate_simple(2, huge, nullptr);
     const hid_t ds = H5Dcreate2(layer, "kernel:0", H5T_IEEE_F32LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
@@ -191,6 +197,49 @@ TEST(BadInput, Hdf5DatasetsThatStoreFewerBytesThanTheyDeclareAreRefusedWhenRead)
   EXPECT_NE(r.err.find("the file stores 0 of its 4294967296 bytes"), std::string::npos) << r.err;
   EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 2.0);
   // The bias, fully stored, still reads.
+  const auto bias = test::runCommand({GRAFT_CLI_PATH, "ls", "--json", "--checksums", "--filter", "bias", path.string()}, 60);
+  EXPECT_EQ(bias.exitCode, 0) << bias.err;
+}
+
+// libhdf5 1.10.8 converts a float whose value bits lie outside its bytes by setting bits that
+// far away: a fuzzed Keras 2 file (a big-endian float32 with bit offset 16384) made it write
+// 2 KB past a stack buffer and crash graft-cli. Such a type is refused before any read.
+TEST(BadInput, Hdf5NumberTypesWhoseBitsLieOutsideTheirBytesAreRefusedWhenRead) {
+  test::TempDir dir;
+  const fs::path path = dir / "offset.h5";
+  {
+    test::H5Writer w(path);
+    const hid_t layer = denseLayer(w);
+    const hsize_t dims[1] = {4};
+    const float values[4] = {1, 2, 3, 4};
+    const hid_t space = H5Screate_simple(1, dims, nullptr);
+    const hid_t ds = H5Dcreate2(layer, "kernel:0", H5T_IEEE_F32BE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    ASSERT_GE(ds, 0);
+    ASSERT_GE(H5Dwrite(ds, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, values), 0);
+    H5Dclose(ds);
+    H5Sclose(space);
+    w.floatDataset(layer, "bias:0", {8});
+  }
+  // The big-endian float32's datatype message (version 1, class float; sign bit 31; 4 bytes;
+  // bit offset 0, precision 32, exponent 23+8, mantissa 0+23, bias 127): its bit offset becomes
+  // 16384, which libhdf5 no longer lets a writer set.
+  std::string bytes = test::readFile(path);
+  const std::string message("\x11\x21\x1f\x00\x04\x00\x00\x00\x00\x00\x20\x00\x17\x08\x00\x17\x7f\x00\x00\x00", 20);
+  const std::size_t at = bytes.find(message);
+  ASSERT_NE(at, std::string::npos);
+  ASSERT_EQ(bytes.find(message, at + 1), std::string::npos);
+  bytes[at + 9] = '\x40';
+  test::writeFile(path, bytes);
+
+  const auto r = test::runCommand({GRAFT_CLI_PATH, "ls", "--json", "--checksums", path.string()}, 60);
+  EXPECT_EQ(r.exitCode, 1) << r.out;
+  EXPECT_NE(r.err.find(path.string() + ": "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("kernel:0': its element type is impossible, a 4-byte float whose value is said to be in bits "
+                       "16384 to 16415"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("crashed"), std::string::npos) << r.err;
+  // The rest of the file still reads.
   const auto bias = test::runCommand({GRAFT_CLI_PATH, "ls", "--json", "--checksums", "--filter", "bias", path.string()}, 60);
   EXPECT_EQ(bias.exitCode, 0) << bias.err;
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "io/error.h"
+#include "io/hdf5/element_type_check.h"
 #include "io/hdf5/embedded_file_driver.h"
 #include "io/hdf5/hdf5_attributes.h"
 
@@ -117,11 +118,16 @@ class DatasetStream final : public TensorStream {
     Id fileType = typeId(H5Dget_type(dataset_.get()));
     Id space = spaceId(H5Dget_space(dataset_.get()));
     if (!fileType || !space) throw failure("cannot read dataset header: " + takeErrorMessage());
+    if (const std::string problem = elementTypeProblem(fileType.get()); !problem.empty())
+      throw failure("its element type is impossible, " + problem +
+                    " (damaged or crafted: libhdf5 would write outside its buffers converting it)");
     memType_ = memoryTypeFor(fileType.get(), info.dtype);
     dims_ = dimsOf(space.get());
     if (size_ > 0) {
-      checkStoredBytes();
-      if (storedAsCanonical(fileType.get())) rawOffset_ = contiguousOffset();
+      Id dcpl = plistId(H5Dget_create_plist(dataset_.get()));
+      if (!dcpl) throw failure("cannot read its storage properties: " + takeErrorMessage());
+      checkStoredBytes(dcpl.get());
+      if (storedAsCanonical(fileType.get())) rawOffset_ = contiguousOffset(dcpl.get());
     }
   }
 
@@ -160,13 +166,10 @@ class DatasetStream final : public TensorStream {
   // the fill value, so a 300 KB file could declare terabytes, and every checksum, statistic and
   // export would stream them. Compression stores less, but deflate never shrinks data more
   // than about 1032:1.
-  void checkStoredBytes() const {
+  void checkStoredBytes(hid_t dcpl) const {
     constexpr std::uint64_t kMostCompression = 1100;
-    Id dcpl = plistId(H5Dget_create_plist(dataset_.get()));
-    if (!dcpl) throw failure("cannot read its storage properties: " + takeErrorMessage());
-    if (H5Pget_external_count(dcpl.get()) != 0)
-      throw failure("stored in an external file, which Graft refuses to follow");
-    const bool compressed = H5Pget_nfilters(dcpl.get()) > 0;
+    if (H5Pget_external_count(dcpl) != 0) throw failure("stored in an external file, which Graft refuses to follow");
+    const bool compressed = H5Pget_nfilters(dcpl) > 0;
     const std::uint64_t stored = H5Dget_storage_size(dataset_.get());
     if (stored == 0 || stored < (compressed ? size_ / kMostCompression : size_))
       throw failure("the file stores " + std::to_string(stored) + " of its " + std::to_string(size_) +
@@ -175,10 +178,8 @@ class DatasetStream final : public TensorStream {
 
   // File offset of a contiguous, unfiltered, internally stored dataset whose bytes are all
   // inside the file; nullopt otherwise (then HDF5 reads it).
-  std::optional<std::uint64_t> contiguousOffset() const {
-    Id dcpl = plistId(H5Dget_create_plist(dataset_.get()));
-    if (!dcpl) return std::nullopt;
-    if (H5Pget_layout(dcpl.get()) != H5D_CONTIGUOUS || H5Pget_nfilters(dcpl.get()) != 0) return std::nullopt;
+  std::optional<std::uint64_t> contiguousOffset(hid_t dcpl) const {
+    if (H5Pget_layout(dcpl) != H5D_CONTIGUOUS || H5Pget_nfilters(dcpl) != 0) return std::nullopt;
     const haddr_t addr = H5Dget_offset(dataset_.get());
     if (addr == HADDR_UNDEF) {
       takeErrorMessage();
