@@ -43,10 +43,8 @@ install_missing() {
 build() {
   local dir="$1"; shift
   # Re-running configure is a no-op when nothing changed, and applies changed options when something did.
-  # -O2 (the code the benchmarks measured) without debug info: -g made every compile about a
-  # third slower, and the package strips it anyway.
-  cmake -S "$here" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS_RELEASE="-O2 -DNDEBUG" \
-    -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" --log-level=WARNING "$@"
+  # The flags are CMakePresets.json's "release" preset; options given here override it.
+  cmake --preset release -S "$here" -B "$dir" --log-level=WARNING "$@"
   cmake --build "$dir" -j "$jobs"
 }
 

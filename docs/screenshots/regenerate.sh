@@ -20,9 +20,8 @@ for tool in cmake xvfb-run; do
   command -v "$tool" >/dev/null || { echo "regenerate.sh: $tool is missing (./graft.sh test installs it)" >&2; exit 1; }
 done
 if [ ! -f "$build/CMakeCache.txt" ]; then
-  # The flags of graft.sh's build, so the two share one build directory.
-  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_FLAGS_RELEASE="-O2 -DNDEBUG" \
-    -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" --log-level=WARNING
+  # graft.sh's preset, so the two share one build directory.
+  cmake --preset release -S "$root" -B "$build" --log-level=WARNING
 fi
 cmake --build "$build" -j "$jobs" --target graft_ui_tests graft-cli
 
