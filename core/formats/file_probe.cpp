@@ -32,13 +32,15 @@ bool FileProbe::looksLikeHdf5() const {
   return false;
 }
 
+bool FileProbe::looksLikeZip() const { return hasBytesAt(0, {'P', 'K', 3, 4}); }
+
 std::string FileProbe::firstZipMember() const {
-  if (!hasBytesAt(0, {'P', 'K', 3, 4}) || head_.size() < 30) return {};
+  if (!looksLikeZip() || head_.size() < 30) return {};
   const std::size_t length = std::to_integer<std::size_t>(head_[26]) | (std::to_integer<std::size_t>(head_[27]) << 8);
   if (head_.size() < 30 + length) return {};
   return std::string(reinterpret_cast<const char*>(head_.data() + 30), length);
 }
 
-bool FileProbe::parsedByThirdPartyLibrary() const { return looksLikeHdf5() || hasBytesAt(0, {'P', 'K', 3, 4}); }
+bool FileProbe::parsedByThirdPartyLibrary() const { return looksLikeHdf5() || looksLikeZip(); }
 
 }  // namespace graft

@@ -24,6 +24,8 @@ class FileProbe {
   bool hasBytesAt(std::size_t offset, std::initializer_list<std::uint8_t> magic) const;
   // HDF5 signature at 0, 512, 1024, 2048, ... (a user block shifts it; checkpoint-formats.md §1.6).
   bool looksLikeHdf5() const;
+  // A zip's local file header signature at 0 (.keras archives, PyTorch checkpoints).
+  bool looksLikeZip() const;
   // A zip's first member name, from its local header in the head; "" when not a zip.
   std::string firstZipMember() const;
   // True when opening the file runs a third-party C library over its structure: libhdf5 (HDF5

@@ -25,8 +25,6 @@ constexpr std::uint64_t kMaxMetadataBytes = 1 << 20;
 constexpr std::uint64_t kMaxConfigBytes = 64 << 20;
 constexpr std::uint64_t kMaxInflatedWeights = std::uint64_t{64} << 30;
 
-bool isZip(const FileProbe& probe) { return probe.hasBytesAt(0, {'P', 'K', 3, 4}); }
-
 json parseMember(const ZipArchive& zip, const ZipMember& member, std::uint64_t maxBytes, std::string& text) {
   text = zip.read(member, maxBytes);
   try {
@@ -105,7 +103,7 @@ std::vector<std::string> KerasArchiveFormat::foreignKeys(const std::vector<std::
 std::unique_ptr<CheckpointWriter> KerasArchiveFormat::createWriter() const { return std::make_unique<KerasArchiveWriter>(); }
 
 SniffResult KerasArchiveFormat::sniff(const FileProbe& probe) const {
-  if (!isZip(probe)) return {};  // other formats explain better what a non-zip file is not
+  if (!probe.looksLikeZip()) return {};  // other formats explain better what a non-zip file is not
   // Keras writes metadata.json (or config.json) first; a torch.save archive starts with its
   // <prefix>/data.pkl. Either way the directory need not be read.
   const std::string first = probe.firstZipMember();

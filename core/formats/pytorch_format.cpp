@@ -67,7 +67,7 @@ SniffResult PytorchFormat::sniff(const FileProbe& probe) const {
   if (isPickleMemberName(probe.firstZipMember())) return {80, {}};
   const std::string ext = probe.path().extension().string();
   const bool named = ext == ".pt" || ext == ".pth" || ext == ".ckpt";
-  if (probe.hasBytesAt(0, {'P', 'K', 3, 4})) {
+  if (probe.looksLikeZip()) {
     // A zip whose first member is something else: look for <prefix>/data.pkl in its directory.
     try {
       const ZipArchive zip(probe.path());
