@@ -68,6 +68,7 @@ class Row:
     target: str = ""
     verdict: str = ""
     guard: float = 0.0         # --check: the lowest acceptable speed ratio
+    guard_anchor: "Row" = None  # --check: the row the guard's ratio is taken against, when not `anchor`
     value_text: str = ""       # a figure that is not a time (rows parsed from a bench's output)
 
     @property
@@ -76,9 +77,16 @@ class Row:
 
     @property
     def ratio(self):
-        if not self.anchor or not self.anchor.times or not self.times:
+        return self.ratio_to(self.anchor)
+
+    @property
+    def guarded_by(self):
+        return self.guard_anchor or self.anchor
+
+    def ratio_to(self, anchor):
+        if not anchor or not anchor.times or not self.times:
             return None
-        return self.anchor.median / self.median
+        return anchor.median / self.median
 
 
 class Suite:
@@ -246,7 +254,12 @@ class Suite:
             graft.target = "within 20 % of cold cp"
         else:
             graft.target = (">= 0.75x cp" if fmt in ("keras2", "keras3") else ">= 0.9x cp") + ", RSS <= 64 MB"
-            graft.guard = 0.35 if fmt in ("keras2", "keras3") else 0.4
+            if fmt in ("keras2", "keras3"):
+                # Against h5py, which does the same per-tensor HDF5 work: at 0.25 GB that work is
+                # most of the time, so a ratio to `cp` moves with the machine's copy speed.
+                graft.guard_anchor, graft.guard = rows[4], 1.5
+            else:
+                graft.guard = 0.4
         if not cold:
             self.warm(files)
 
@@ -287,7 +300,7 @@ class Suite:
                     "h5py merge script": [PY, ANCHORS, "h5-merge", source, target, out]}
         for row in rows[1:]:
             row.anchor = rows[0]
-        rows[1].target, rows[1].guard = ">= 0.75x cp, RSS <= 64 MB", 0.38
+        rows[1].target, rows[1].guard, rows[1].guard_anchor = ">= 0.75x cp, RSS <= 64 MB", 3.0, rows[3]
         self.warm([source, target])
         self.alternate(rows, commands, self.repeats, self.clear_scratch)
         self.clear_scratch()
@@ -444,8 +457,8 @@ class Suite:
         return "\n".join(lines) + "\n"
 
     def below_guard(self):
-        return {(r.section, r.subject, r.tool): f"{r.ratio:.2f}x {r.anchor.tool}, guard {r.guard}x"
-                for r in self.rows if r.guard and r.ratio is not None and r.ratio < r.guard}
+        return {(r.section, r.subject, r.tool): f"{r.ratio_to(r.guarded_by):.2f}x {r.guarded_by.tool}, guard {r.guard}x"
+                for r in self.rows if r.guard and r.ratio_to(r.guarded_by) is not None and r.ratio_to(r.guarded_by) < r.guard}
 
 
 def run(args, title):
