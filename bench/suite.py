@@ -83,6 +83,10 @@ class Row:
     def guarded_by(self):
         return self.guard_anchor or self.anchor
 
+    @property
+    def guard_ratio(self):
+        return self.ratio_to(self.guarded_by)
+
     def ratio_to(self, anchor):
         if not anchor or not anchor.times or not self.times:
             return None
@@ -243,8 +247,10 @@ class Suite:
         anchor = None if cold else {"keras2": ("h5py Group.copy", "h5-copy"), "keras3": ("h5py Group.copy", "h5-copy"),
                                     "safetensors": ("python header + copy", "safetensors-copy"),
                                     "pytorch": ("torch.load + torch.save", "torch-resave")}.get(fmt)
+        anchor_row = None
         if anchor:
-            rows.append(Row("export", subject, anchor[0], nbytes=nbytes))
+            anchor_row = Row("export", subject, anchor[0], nbytes=nbytes)
+            rows.append(anchor_row)
             commands[anchor[0]] = [PY, ANCHORS, anchor[1], path, out]
         cp = rows[0]
         for row in rows[1:]:
@@ -257,7 +263,7 @@ class Suite:
             if fmt in ("keras2", "keras3"):
                 # Against h5py, which does the same per-tensor HDF5 work: at 0.25 GB that work is
                 # most of the time, so a ratio to `cp` moves with the machine's copy speed.
-                graft.guard_anchor, graft.guard = rows[4], 1.5
+                graft.guard_anchor, graft.guard = anchor_row, 1.5
             else:
                 graft.guard = 0.4
         if not cold:
@@ -457,8 +463,8 @@ class Suite:
         return "\n".join(lines) + "\n"
 
     def below_guard(self):
-        return {(r.section, r.subject, r.tool): f"{r.ratio_to(r.guarded_by):.2f}x {r.guarded_by.tool}, guard {r.guard}x"
-                for r in self.rows if r.guard and r.ratio_to(r.guarded_by) is not None and r.ratio_to(r.guarded_by) < r.guard}
+        return {(r.section, r.subject, r.tool): f"{r.guard_ratio:.2f}x {r.guarded_by.tool}, guard {r.guard}x"
+                for r in self.rows if r.guard and r.guard_ratio is not None and r.guard_ratio < r.guard}
 
 
 def run(args, title):
