@@ -201,6 +201,16 @@ TEST(BadInput, Hdf5DatasetsThatStoreFewerBytesThanTheyDeclareAreRefusedWhenRead)
   EXPECT_EQ(bias.exitCode, 0) << bias.err;
 }
 
+// A fuzzed Keras 3 file whose superblock makes libhdf5 read 269 MB from byte 24 of its 126 KB.
+// HDF5's drivers read zeros past the end of a file; zeroing that much took 3 s and 330 MB, so
+// Graft's driver refuses a read that runs more than 1 MiB past the end.
+TEST(BadInput, Hdf5ReadsFarPastTheEndOfTheFileAreRefusedAtOnce) {
+  const fs::path path = fs::path(GRAFT_SOURCE_DIR) / "tests" / "fuzz-findings" / "read-far-past-end.weights.h5";
+  const auto start = std::chrono::steady_clock::now();
+  expectNamesFileAnd(path, "the file has 126299 bytes, but a read of 268961792 bytes at 24 runs past its end");
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 1.0);
+}
+
 // libhdf5 1.10.8 converts a float whose value bits lie outside its bytes by setting bits that
 // far away: a fuzzed Keras 2 file (a big-endian float32 with bit offset 16384) made it write
 // 2 KB past a stack buffer and crash graft-cli. Such a type is refused before any read.
