@@ -208,7 +208,12 @@ TEST(BadInput, Hdf5ReadsFarPastTheEndOfTheFileAreRefusedAtOnce) {
   const fs::path path = fs::path(GRAFT_SOURCE_DIR) / "tests" / "fuzz-findings" / "read-far-past-end.weights.h5";
   const auto start = std::chrono::steady_clock::now();
   expectNamesFileAnd(path, "the file has 126299 bytes, but a read of 268961792 bytes at 24 runs past its end");
-  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 1.0);
+#if defined(GRAFT_SANITIZED)
+  const double limit = 5.0;  // ASan's own work on libhdf5's 269 MB buffer takes about 1 s; the message tells
+#else
+  const double limit = 1.0;  // 0.01 s now, 3.3 s before
+#endif
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), limit);
 }
 
 // libhdf5 1.10.8 converts a float whose value bits lie outside its bytes by setting bits that
