@@ -65,7 +65,7 @@ class Keras2Reader {
       : path_(path), file_(file ? std::move(file) : std::make_shared<hdf5::OpenFile>(path)) {}
 
   std::unique_ptr<Checkpoint> read() {
-    const auto root = findWeightsRoot(file_->id());
+    const auto root = guard("cannot look for the weights", [&] { return findWeightsRoot(file_->id()); });
     if (!root)
       throw fileError(path_, "HDF5 file is not a Keras 2 checkpoint: no layer_names attribute at the root or in model_weights");
     weightsRoot_ = *root;

@@ -144,8 +144,13 @@ class Keras3Reader {
         layerClasses_(std::move(layerClasses)) {}
 
   std::unique_ptr<Checkpoint> read() {
-    if (const auto why = notKeras3Reason(file_->id()); !why.empty())
-      throw fileError(path_, "not a Keras 3 weights file: " + why);
+    std::string why;
+    try {
+      why = notKeras3Reason(file_->id());
+    } catch (const Error& e) {
+      throw fileError(path_, std::string("cannot look for the weights: ") + e.what());
+    }
+    if (!why.empty()) throw fileError(path_, "not a Keras 3 weights file: " + why);
     auto l = hdf5::lock();
     collect();
     std::sort(entries_.begin(), entries_.end(), entryLess);

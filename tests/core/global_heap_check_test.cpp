@@ -10,14 +10,11 @@
 #include "test_support.h"
 
 using namespace graft;
+using graft::test::putLittleEndian;
 using graft::hdf5::globalHeapCollectionProblem;
 namespace fs = std::filesystem;
 
 namespace {
-
-void putLittleEndian(std::string& bytes, std::size_t at, std::uint64_t value, unsigned n) {
-  for (unsigned i = 0; i < n; ++i) bytes[at + i] = static_cast<char>((value >> (8 * i)) & 0xff);
-}
 
 // A collection of `size` bytes as libhdf5 writes it: objects of the given sizes (indices 1, 2...),
 // then the rest as free space (index 0).

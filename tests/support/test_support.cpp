@@ -104,4 +104,8 @@ std::string readFile(const std::filesystem::path& path) {
   return s.str();
 }
 
+void putLittleEndian(std::string& bytes, std::size_t at, std::uint64_t value, unsigned n) {
+  for (unsigned i = 0; i < n; ++i) bytes[at + i] = static_cast<char>((value >> (8 * i)) & 0xff);
+}
+
 }  // namespace graft::test

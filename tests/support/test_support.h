@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -48,6 +50,8 @@ int waitForExit(int pid, double timeoutSeconds = 0);
 
 void writeFile(const std::filesystem::path& path, const std::string& bytes);
 std::string readFile(const std::filesystem::path& path);
+// Writes `value` into bytes[at, at + n) least significant byte first, as HDF5 stores numbers.
+void putLittleEndian(std::string& bytes, std::size_t at, std::uint64_t value, unsigned n);
 
 }  // namespace graft::test
 

@@ -13,6 +13,7 @@
 
 #include "io/error.h"
 #include "io/hdf5/global_heap_check.h"
+#include "io/hdf5/local_heap_check.h"
 
 namespace graft::hdf5 {
 
@@ -31,7 +32,11 @@ struct EmbeddedFile {
   haddr_t eoa = 0;
   dev_t device = 0;
   ino_t inode = 0;
-  unsigned lengthSize = 8;  // the superblock's "size of lengths", for the global heap check
+  // From the superblock, for the heap checks: its sizes of lengths and offsets, and where it
+  // is, which libhdf5 takes as the base that the file's addresses count from.
+  unsigned lengthSize = 8;
+  unsigned offsetSize = 8;
+  std::uint64_t baseAddress = 0;
 };
 
 EmbeddedFile* self(H5FD_t* f) { return reinterpret_cast<EmbeddedFile*>(f); }
@@ -57,16 +62,20 @@ bool readExactly(int fd, std::uint64_t offset, std::uint64_t end, std::uint64_t 
   return true;
 }
 
-// The superblock's size of lengths. libhdf5 looks for the superblock at 0, 512, 1024, 2048...
-unsigned lengthSizeOf(int fd, const Placement& place) {
+// The superblock's place and sizes of lengths and offsets. libhdf5 looks for the superblock at
+// 0, 512, 1024, 2048...
+void readSizes(EmbeddedFile& f) {
   static constexpr unsigned char kSignature[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
-  for (std::uint64_t at = 0; at < place.size; at = at == 0 ? 512 : at * 2) {
+  for (std::uint64_t at = 0; at < f.place.size; at = at == 0 ? 512 : at * 2) {
     unsigned char block[16];
-    if (!readExactly(fd, place.offset, place.size, at, sizeof block, block)) break;
+    if (!readExactly(f.fd, f.place.offset, f.place.size, at, sizeof block, block)) break;
     if (std::memcmp(block, kSignature, sizeof kSignature) != 0) continue;
-    return block[8] < 2 ? block[14] : block[10];  // versions 0 and 1 have three more version bytes first
+    const bool old = block[8] < 2;  // versions 0 and 1 have three more version bytes first
+    f.offsetSize = old ? block[13] : block[9];
+    f.lengthSize = old ? block[14] : block[10];
+    f.baseAddress = at;
+    return;
   }
-  return 8;
 }
 
 H5FD_t* openEmbedded(const char* name, unsigned flags, hid_t fapl, haddr_t) {
@@ -90,7 +99,7 @@ H5FD_t* openEmbedded(const char* name, unsigned flags, hid_t fapl, haddr_t) {
   f->place = *place;
   f->device = st.st_dev;
   f->inode = st.st_ino;
-  f->lengthSize = lengthSizeOf(fd, f->place);
+  readSizes(*f);
   return &f->pub;
 }
 
@@ -109,8 +118,11 @@ int compareEmbedded(const H5FD_t* a, const H5FD_t* b) {
   return 0;
 }
 
+// No metadata accumulator: in a read-only file it served no read from memory (the real files
+// make the same preads without it), and without it every metadata read reaches readEmbedded at
+// the address libhdf5 decodes, which the heap checks rely on.
 herr_t queryEmbedded(const H5FD_t*, unsigned long* flags) {
-  if (flags) *flags = H5FD_FEAT_DATA_SIEVE | H5FD_FEAT_ACCUMULATE_METADATA;
+  if (flags) *flags = H5FD_FEAT_DATA_SIEVE;
   return 0;
 }
 
@@ -131,15 +143,24 @@ void pushReadError(const std::string& why) {
   H5Epush2(H5E_DEFAULT, __FILE__, "readEmbedded", __LINE__, H5E_ERR_CLS, H5E_VFL, H5E_READERROR, "%s", why.c_str());
 }
 
-// A read that starts a global heap collection is checked before libhdf5 decodes it
-// (global_heap_check.h); a bad one fails the read with the reason on libhdf5's error stack.
-bool globalHeapIsSafe(const EmbeddedFile* f, haddr_t addr, const unsigned char* read, std::size_t size) {
-  if (size < 8 || std::memcmp(read, "GCOL", 4) != 0 || read[4] != 1) return true;
-  const std::string problem = globalHeapCollectionProblem(
-      [&](std::uint64_t pos, std::size_t n, unsigned char* out) {
-        return readExactly(f->fd, f->place.offset, f->place.size, addr + pos, n, out);
-      },
-      f->place.size - addr, f->lengthSize);
+// A read that starts a global heap collection or a local heap's header is checked before
+// libhdf5 decodes it (global_heap_check.h, local_heap_check.h); a bad one fails the read with
+// the reason on libhdf5's error stack.
+bool heapIsSafe(const EmbeddedFile* f, H5FD_mem_t type, haddr_t addr, const unsigned char* read, std::size_t size) {
+  const auto readFile = [f](std::uint64_t from, std::uint64_t pos, std::size_t n, unsigned char* out) {
+    return readExactly(f->fd, f->place.offset, f->place.size, from + pos, n, out);
+  };
+  std::string problem;
+  if (size >= 8 && std::memcmp(read, "GCOL", 4) == 0 && read[4] == 1) {
+    problem = globalHeapCollectionProblem(
+        [&](std::uint64_t pos, std::size_t n, unsigned char* out) { return readFile(addr, pos, n, out); },
+        f->place.size - addr, f->lengthSize);
+  } else if (type == H5FD_MEM_LHEAP && f->baseAddress < f->place.size) {
+    problem = localHeapProblem(
+        read, size,
+        [&](std::uint64_t pos, std::size_t n, unsigned char* out) { return readFile(f->baseAddress, pos, n, out); },
+        f->place.size - f->baseAddress, f->lengthSize, f->offsetSize);
+  }
   if (problem.empty()) return true;
   pushReadError(problem);
   return false;
@@ -150,7 +171,7 @@ bool globalHeapIsSafe(const EmbeddedFile* f, haddr_t addr, const unsigned char* 
 // end of a 126 KB file, and zeroing them took 3 s (h5py's sec2 driver: 1 s and 306 MB).
 constexpr std::uint64_t kMaxZerosPastEnd = 1 << 20;
 
-herr_t readEmbedded(H5FD_t* file, H5FD_mem_t, hid_t, haddr_t addr, size_t size, void* buffer) {
+herr_t readEmbedded(H5FD_t* file, H5FD_mem_t type, hid_t, haddr_t addr, size_t size, void* buffer) {
   const EmbeddedFile* f = self(file);
   auto* out = static_cast<unsigned char*>(buffer);
   if (addr == HADDR_UNDEF) return -1;
@@ -163,7 +184,7 @@ herr_t readEmbedded(H5FD_t* file, H5FD_mem_t, hid_t, haddr_t addr, size_t size, 
   }
   if (inside > 0) {
     if (!readExactly(f->fd, f->place.offset, f->place.size, addr, inside, out)) return -1;
-    if (!globalHeapIsSafe(f, addr, out, inside)) return -1;
+    if (!heapIsSafe(f, type, addr, out, inside)) return -1;
   }
   std::memset(out + inside, 0, size - inside);
   return 0;

@@ -10,16 +10,10 @@ namespace {
 constexpr std::uint64_t kMaxCollectionBytes = std::uint64_t{1} << 30;
 constexpr std::size_t kWindowBytes = std::size_t{1} << 20;
 
-std::uint64_t littleEndian(const unsigned char* p, unsigned n) {
-  std::uint64_t v = 0;
-  for (unsigned i = n; i-- > 0;) v = (v << 8) | p[i];
-  return v;
-}
-
 // Reads the collection through a window of 1 MiB, so a large one costs bounded memory.
 class Window {
  public:
-  Window(const CollectionReader& read, std::uint64_t end) : read_(read), end_(end) {}
+  Window(const ByteReader& read, std::uint64_t end) : read_(read), end_(end) {}
 
   // The `n` bytes at `pos` (pos + n <= end), or nullptr when they cannot be read.
   const unsigned char* at(std::uint64_t pos, std::size_t n) {
@@ -35,7 +29,7 @@ class Window {
   }
 
  private:
-  const CollectionReader& read_;
+  const ByteReader& read_;
   std::uint64_t end_;
   std::uint64_t start_ = 0;
   std::vector<unsigned char> bytes_;
@@ -43,7 +37,7 @@ class Window {
 
 }  // namespace
 
-std::string globalHeapCollectionProblem(const CollectionReader& read, std::uint64_t available,
+std::string globalHeapCollectionProblem(const ByteReader& read, std::uint64_t available,
                                         unsigned lengthSize) {
   if (lengthSize != 2 && lengthSize != 4 && lengthSize != 8) return {};  // libhdf5 refuses such files itself
   // "GCOL", version, 3 reserved bytes, the collection's size; then objects of

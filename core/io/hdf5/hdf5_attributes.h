@@ -12,6 +12,7 @@
 
 namespace graft::hdf5 {
 
+// Throws Error when the file cannot be read to tell (throwIfAReadFailed).
 bool hasAttribute(hid_t obj, const std::string& name);
 
 // How a string attribute is stored, so a rewrite can store it the same way.

@@ -1,6 +1,7 @@
 #include "io/hdf5/hdf5_library.h"
 
 #include "checkpoint/tree_builder.h"
+#include "io/error.h"
 
 namespace graft::hdf5 {
 namespace {
@@ -21,6 +22,11 @@ void silenceThisThread() {
 
 herr_t collectDeepest(unsigned, const H5E_error2_t* err, void* out) {
   if (err && err->desc && err->desc[0]) *static_cast<std::string*>(out) = err->desc;
+  return 0;
+}
+
+herr_t findReadError(unsigned, const H5E_error2_t* err, void* found) {
+  if (err && err->maj_num == H5E_VFL && err->min_num == H5E_READERROR) *static_cast<bool*>(found) = true;
   return 0;
 }
 
@@ -51,6 +57,12 @@ void Id::reset() {
   id_ = H5I_INVALID_HID;
 }
 
+void throwIfAReadFailed(const std::string& what) {
+  bool readFailed = false;
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, findReadError, &readFailed);
+  if (readFailed) throw Error(what + ": " + takeErrorMessage());
+}
+
 bool linkExists(hid_t loc, const std::string& name) {
   auto l = lock();
   // H5Lexists fails on a missing intermediate group, so walk the path one link at a time.
@@ -58,6 +70,7 @@ bool linkExists(hid_t loc, const std::string& name) {
   for (const auto& part : splitPath(name)) {
     prefix += (prefix.empty() ? "" : "/") + part;
     const htri_t r = H5Lexists(loc, prefix.c_str(), H5P_DEFAULT);
+    if (r < 0) throwIfAReadFailed("cannot look up '" + prefix + "'");
     if (r <= 0) {
       takeErrorMessage();
       return false;
@@ -71,6 +84,7 @@ bool isGroup(hid_t loc, const std::string& name) {
   if (!linkExists(loc, name)) return false;
   H5O_info_t info;
   if (H5Oget_info_by_name2(loc, name.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0) {
+    throwIfAReadFailed("cannot read object '" + name + "'");
     takeErrorMessage();
     return false;
   }

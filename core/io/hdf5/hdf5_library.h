@@ -16,6 +16,11 @@ std::unique_lock<std::recursive_mutex> lock();
 // or "" if the stack is empty; clears the stack. Call with the lock held.
 std::string takeErrorMessage();
 
+// After a failed call: throws Error("what: <message>") when the failure comes from a read of the
+// file that failed or that Graft's driver refused (a damaged file), so that a query such as
+// linkExists does not answer "no" for it. Otherwise leaves the error stack as it is.
+void throwIfAReadFailed(const std::string& what);
+
 // RAII owner of an HDF5 id; closes it (under the lock) with the matching H5?close.
 class Id {
  public:
@@ -60,7 +65,8 @@ inline Id typeId(hid_t id) { return Id(id, H5Tclose); }
 inline Id spaceId(hid_t id) { return Id(id, H5Sclose); }
 inline Id plistId(hid_t id) { return Id(id, H5Pclose); }
 
-// True if a link of this name exists below loc (no error if not).
+// True if a link of this name exists below loc (no error if not). Both throw Error when the
+// file cannot be read to tell (throwIfAReadFailed).
 bool linkExists(hid_t loc, const std::string& name);
 // True if the object at loc/name is a group.
 bool isGroup(hid_t loc, const std::string& name);
