@@ -252,10 +252,10 @@ class Suite:
             anchor_row = Row("export", subject, anchor[0], nbytes=nbytes)
             rows.append(anchor_row)
             commands[anchor[0]] = [PY, ANCHORS, anchor[1], path, out]
-        cp = rows[0]
+        row_of = {row.tool: row for row in rows}
+        cp, graft = row_of["cp"], row_of["graft-cli convert --no-verify"]
         for row in rows[1:]:
             row.anchor = cp
-        graft = rows[2] if not cold else rows[1]
         if cold:
             graft.target = "within 20 % of cold cp"
         else:
@@ -283,7 +283,7 @@ class Suite:
         else:
             bar = 0.75 if fmt in ("keras2", "keras3") else 0.9
             graft.verdict = "met" if graft.ratio >= bar and graft.rss_kb <= 64 * 1024 else "MISSED"
-            rows[3].verdict = "(verified: re-reads the result)"
+            row_of["graft-cli convert"].verdict = "(verified: re-reads the result)"
         self.print_rows(rows)
 
     def merge_pair(self):
@@ -304,13 +304,14 @@ class Suite:
                     "graft-cli merge --no-verify": [self.graft, "merge", source, target, "-o", out, "--on-conflict", "skip", "--no-verify", "-q"],
                     "graft-cli merge": [self.graft, "merge", source, target, "-o", out, "--on-conflict", "skip", "-q"],
                     "h5py merge script": [PY, ANCHORS, "h5-merge", source, target, out]}
+        cp, graft, _, script = rows
         for row in rows[1:]:
-            row.anchor = rows[0]
-        rows[1].target, rows[1].guard, rows[1].guard_anchor = ">= 0.75x cp, RSS <= 64 MB", 3.0, rows[3]
+            row.anchor = cp
+        graft.target, graft.guard, graft.guard_anchor = ">= 0.75x cp, RSS <= 64 MB", 3.0, script
         self.warm([source, target])
         self.alternate(rows, commands, self.repeats, self.clear_scratch)
         self.clear_scratch()
-        rows[1].verdict = "met" if rows[1].ratio >= 0.75 and rows[1].rss_kb <= 64 * 1024 else "MISSED"
+        graft.verdict = "met" if graft.ratio >= 0.75 and graft.rss_kb <= 64 * 1024 else "MISSED"
         self.print_rows(rows)
 
     def limits(self, path):
