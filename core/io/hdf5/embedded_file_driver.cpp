@@ -147,19 +147,18 @@ void pushReadError(const std::string& why) {
 // libhdf5 decodes it (global_heap_check.h, local_heap_check.h); a bad one fails the read with
 // the reason on libhdf5's error stack.
 bool heapIsSafe(const EmbeddedFile* f, H5FD_mem_t type, haddr_t addr, const unsigned char* read, std::size_t size) {
-  const auto readFile = [f](std::uint64_t from, std::uint64_t pos, std::size_t n, unsigned char* out) {
-    return readExactly(f->fd, f->place.offset, f->place.size, from + pos, n, out);
+  // The file's bytes counted from `start`.
+  const auto readerFrom = [f](std::uint64_t start) -> ByteReader {
+    return [f, start](std::uint64_t pos, std::size_t n, unsigned char* out) {
+      return readExactly(f->fd, f->place.offset, f->place.size, start + pos, n, out);
+    };
   };
   std::string problem;
   if (size >= 8 && std::memcmp(read, "GCOL", 4) == 0 && read[4] == 1) {
-    problem = globalHeapCollectionProblem(
-        [&](std::uint64_t pos, std::size_t n, unsigned char* out) { return readFile(addr, pos, n, out); },
-        f->place.size - addr, f->lengthSize);
+    problem = globalHeapCollectionProblem(readerFrom(addr), f->place.size - addr, f->lengthSize);
   } else if (type == H5FD_MEM_LHEAP && f->baseAddress < f->place.size) {
-    problem = localHeapProblem(
-        read, size,
-        [&](std::uint64_t pos, std::size_t n, unsigned char* out) { return readFile(f->baseAddress, pos, n, out); },
-        f->place.size - f->baseAddress, f->lengthSize, f->offsetSize);
+    problem = localHeapProblem(read, size, readerFrom(f->baseAddress), f->place.size - f->baseAddress, f->lengthSize,
+                               f->offsetSize);
   }
   if (problem.empty()) return true;
   pushReadError(problem);

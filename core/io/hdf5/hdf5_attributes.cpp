@@ -52,8 +52,10 @@ std::vector<std::string> readFixedLength(hid_t attr, hid_t fileType, std::size_t
 bool hasAttribute(hid_t obj, const std::string& name) {
   auto l = lock();
   const htri_t r = H5Aexists(obj, name.c_str());
-  if (r < 0) throwIfAReadFailed("cannot look up attribute '" + name + "'");
-  if (r < 0) takeErrorMessage();
+  if (r < 0) {
+    throwIfAReadFailed("cannot look up attribute '" + name + "'");
+    takeErrorMessage();
+  }
   return r > 0;
 }
 
