@@ -222,7 +222,7 @@ class Suite:
         graft.target = f"{limit}, RSS <= 50 MB"
         # Guards sit between the quick run's ratios on the dev VM and those of a graft-cli that
         # does every job twice (docs/performance.md, "Regression guard").
-        graft.guard = {"keras2": 0.8, "keras3": 0.8, "safetensors": 2.4, "pytorch": 80}.get(fmt, 0)
+        graft.guard = {"keras2": 0.8, "keras3": 0.8, "safetensors": 1.7, "pytorch": 80}.get(fmt, 0)
         self.warm(self.files_of(path, fmt))
         self.alternate(rows, commands, 3 * self.repeats, max_repeats={"torch.load": 2 if model.nbytes > 3e9 else self.repeats}, rss_apart=True)
         ms = graft.median * 1e3
