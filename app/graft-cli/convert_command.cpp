@@ -18,17 +18,8 @@ struct ConvertArgs {
 };
 
 int runConvert(const ConvertArgs& a) {
-  const CheckpointFormat* format = nullptr;
-  if (!a.format.empty()) {
-    format = FormatRegistry::builtin().find(a.format);
-    if (!format || !format->createWriter()) {
-      std::string writable;
-      for (const auto& f : FormatRegistry::builtin().formats())
-        if (f->createWriter()) writable += (writable.empty() ? "" : ", ") + f->id();
-      throw UsageError{"--format '" + a.format + "' cannot be written; writable formats: " + writable};
-    }
-  }
   const auto input = FormatRegistry::builtin().open(a.input);
+  const CheckpointFormat* format = outputFormat(a.format, *input, a.output, a.quiet);
   MergePlan identity;
   identity.source = identity.target = input->path();
   MergeEvaluation evaluation = evaluatePlan(*input, *input, identity);
@@ -57,7 +48,7 @@ void addConvertCommand(CLI::App& app, std::function<int()>& run) {
   CLI::App* c = app.add_subcommand("convert", "Rewrite a checkpoint, optionally in another format");
   c->add_option("IN", a->input, "Checkpoint to read")->required();
   c->add_option("OUT", a->output, "File to write")->required();
-  c->add_option("--format", a->format, "Output format id (default: the input's)");
+  c->add_option("--format", a->format, "Output format id (default: the one OUT's name asks for, else the input's)");
   c->add_option("--layout", a->layout, "Convert layer conventions: keras (kernel (in, out), HWIO, gamma/beta/moving_*) or "
                                        "torch (weight (out, in), OIHW, weight/bias/running_*)");
   c->add_option("--dtype", a->dtype, "Cast every floating-point tensor: float16, bfloat16 or float32");

@@ -3,10 +3,42 @@
 #include <iostream>
 
 #include "cli_context.h"
+#include "formats/output_name.h"
 #include "progress_bar.h"
 #include "text/units.h"
 
 namespace graft::cli {
+namespace {
+
+std::string idsOf(const std::vector<const CheckpointFormat*>& formats) {
+  std::string s;
+  for (const auto* f : formats) s += (s.empty() ? "" : ", ") + f->id();
+  return s;
+}
+
+}  // namespace
+
+const CheckpointFormat* outputFormat(const std::string& option, const Checkpoint& like, const std::filesystem::path& output, bool quiet) {
+  const FormatRegistry& registry = FormatRegistry::builtin();
+  if (!option.empty()) {
+    const CheckpointFormat* f = registry.find(option);
+    if (!f || !f->createWriter()) {
+      std::vector<const CheckpointFormat*> writable;
+      for (const auto& w : registry.formats())
+        if (w->createWriter()) writable.push_back(w.get());
+      throw UsageError{"--format '" + option + "' cannot be written; writable formats: " + idsOf(writable)};
+    }
+    return f;
+  }
+  const CheckpointFormat* own = registry.find(like.formatId());
+  if (own && nameFitsFormat(*own, output)) return nullptr;
+  const auto named = writableFormatsNamedBy(registry, output);
+  if (named.empty()) return nullptr;
+  if (named.size() > 1)
+    throw UsageError{"the name " + output.filename().string() + " fits several formats (" + idsOf(named) + "); choose one with --format"};
+  if (!quiet) std::cerr << "format: " << named.front()->id() << ", from the name " << output.filename().string() << '\n';
+  return named.front();
+}
 
 int exportWithProgress(const Checkpoint& source, const Checkpoint& target, const MergeEvaluation& evaluation,
                        const std::filesystem::path& output, bool verify, bool quiet, bool durable, const CheckpointFormat* format,

@@ -40,6 +40,7 @@ int runMerge(const MergeArgs& a) {
   }
   const std::filesystem::path output = a.output.empty() ? plan.output : std::filesystem::path(a.output);
   if (output.empty()) throw UsageError{"no output file: give -o OUT"};
+  const CheckpointFormat* format = outputFormat("", *target, output, a.quiet);
   plan = resolveConflicts(plan, *source, *target, *policy);
   if (!a.savePlan.empty()) {
     plan.output = output;
@@ -53,7 +54,7 @@ int runMerge(const MergeArgs& a) {
     return kConflicts;
   }
   if (!a.quiet) std::cout << evaluationSummary(evaluation) << '\n';
-  return exportWithProgress(*source, *target, evaluation, output, !a.noVerify, a.quiet, a.sync);
+  return exportWithProgress(*source, *target, evaluation, output, !a.noVerify, a.quiet, a.sync, format);
 }
 
 }  // namespace
@@ -63,7 +64,7 @@ void addMergeCommand(CLI::App& app, std::function<int()>& run) {
   CLI::App* c = app.add_subcommand("merge", "Write the target with source weights transplanted into it");
   c->add_option("SOURCE", a->source, "Checkpoint to take weights from");
   c->add_option("TARGET", a->target, "Checkpoint to put weights into");
-  c->add_option("-o,--output", a->output, "Result file (written atomically; the inputs are never modified)");
+  c->add_option("-o,--output", a->output, "Result file, in the target's format unless its name asks for another (written atomically; the inputs are never modified)");
   c->add_option("--plan", a->planFile, "A plan saved by the window or by --save-plan (docs/plan-format.md)");
   addMatchOptions(*c, a->match);
   c->add_option("--on-conflict", a->onConflict, "fail (default: exit 3, write nothing), skip (keep the target's tensor), "

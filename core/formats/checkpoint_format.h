@@ -27,7 +27,7 @@ class CheckpointFormat {
   virtual std::string id() const = 0;           // "keras2-h5"; the CLI's --format values
   virtual std::string displayName() const = 0;  // "Keras 2 HDF5"
   virtual FormatCapability capabilities() const = 0;
-  virtual std::vector<std::string> fileExtensions() const = 0;  // for file dialogs only
+  virtual std::vector<std::string> fileExtensions() const = 0;  // file dialogs; naming outputs (output_name.h)
   virtual SniffResult sniff(const FileProbe& probe) const = 0;
   // Maps a path the user may name instead of the file to sniff (a folder, a prefix, a
   // companion file) to that file; nullopt when this format does not recognise the path.

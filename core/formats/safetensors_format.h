@@ -16,7 +16,7 @@ class SafetensorsFormat final : public CheckpointFormat {
   std::string id() const override { return "safetensors"; }
   std::string displayName() const override { return "safetensors"; }
   FormatCapability capabilities() const override { return FormatCapability::ReadWrite; }
-  std::vector<std::string> fileExtensions() const override { return {".safetensors"}; }
+  std::vector<std::string> fileExtensions() const override { return {".safetensors", ".safetensors.index.json"}; }
   SniffResult sniff(const FileProbe& probe) const override;
   std::optional<std::filesystem::path> resolve(const std::filesystem::path& path) const override;
   std::unique_ptr<CheckpointWriter> createWriter() const override;

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <set>
+
 #include "checkpoint_variants.h"
 #include "merge/transform.h"
 #include "test_support.h"
@@ -112,6 +114,61 @@ TEST(ConvertCli, UnknownFormatIsAUsageError) {
   const auto r = cli({"convert", (real / kCnn).string(), (dir / "x").string(), "--format", "onnx"});
   EXPECT_EQ(r.exitCode, 2);
   EXPECT_NE(r.err.find("writable formats: keras2-h5"), std::string::npos) << r.err;
+}
+
+std::multiset<std::string> checksumsOf(const nlohmann::json& listing) {
+  std::multiset<std::string> sums;
+  for (const auto& v : listing["variables"]) sums.insert(v["sha256"].get<std::string>());
+  return sums;
+}
+
+// Without --format, an output named for another format gets that format, said on stderr; the
+// bytes are that format's, and every tensor survives.
+TEST(ConvertCli, WithoutFormatTheOutputsNameChoosesItsFormat) {
+  GRAFT_REAL_DATA_OR_SKIP(real);
+  test::TempDir dir;
+  const auto original = listing(real / kCnn);
+  for (const auto& [name, id] : std::vector<std::pair<std::string, std::string>>{
+           {"model.SafeTensors", "safetensors"}, {"model.pt", "pytorch"}, {"model.keras", "keras2-h5"},
+           {"shards/model.safetensors.index.json", "safetensors"}, {"model.weights.h5", "keras2-h5"}}) {
+    SCOPED_TRACE(name);
+    fs::create_directories((dir / name).parent_path());
+    const auto r = cli({"convert", (real / kCnn).string(), (dir / name).string()});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const bool renamed = id != "keras2-h5";
+    EXPECT_EQ(r.err.find("format: " + id + ", from the name " + fs::path(name).filename().string()) != std::string::npos, renamed)
+        << r.err;
+    const auto out = listing(dir / name);
+    EXPECT_EQ(out["format"], id);
+    EXPECT_EQ(checksumsOf(out), checksumsOf(original));
+  }
+}
+
+TEST(ConvertCli, ANameThatFitsTwoOtherFormatsAsksForFormatAndWritesNothing) {
+  GRAFT_REAL_DATA_OR_SKIP(real);
+  test::TempDir dir;
+  ASSERT_EQ(cli({"convert", "-q", (real / kCnn).string(), (dir / "model.pt").string()}).exitCode, 0);
+  for (const std::string name : {"back.h5", "back.keras"}) {
+    const auto r = cli({"convert", (dir / "model.pt").string(), (dir / name).string()});
+    EXPECT_EQ(r.exitCode, 2) << r.err;
+    EXPECT_NE(r.err.find("the name " + name + " fits several formats"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("choose one with --format"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(dir / name));
+  }
+  const auto chosen = cli({"convert", "-q", (dir / "model.pt").string(), (dir / "back.h5").string(), "--format", "keras2-h5"});
+  ASSERT_EQ(chosen.exitCode, 0) << chosen.err;
+  EXPECT_EQ(listing(dir / "back.h5")["format"], "keras2-h5");
+}
+
+TEST(MergeCli, TheOutputsNameChoosesTheFormatLikeConvert) {
+  GRAFT_REAL_DATA_OR_SKIP(real);
+  test::TempDir dir;
+  const auto r = cli({"merge", (real / kCnn).string(), (real / kCnn).string(), "-o", (dir / "merged.safetensors").string()});
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_NE(r.err.find("format: safetensors, from the name merged.safetensors"), std::string::npos) << r.err;
+  const auto out = listing(dir / "merged.safetensors");
+  EXPECT_EQ(out["format"], "safetensors");
+  EXPECT_EQ(checksumsOf(out), checksumsOf(listing(real / kCnn)));
 }
 
 TEST(DiffCli, ReportsMissingKeysShapeChangesAndValueDistances) {

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "formats/format_registry.h"
+#include "formats/output_name.h"
 #include "io/error.h"
 #include "test_support.h"
 
@@ -80,4 +81,25 @@ TEST(Sniffing, RegistryBuildsTheFileDialogFilterFromItsFormats) {
   EXPECT_NE(filter.find("All files (*)"), std::string::npos);
   EXPECT_NE(FormatRegistry::builtin().find("keras2-h5"), nullptr);
   EXPECT_EQ(FormatRegistry::builtin().find("nope"), nullptr);
+}
+
+TEST(OutputName, TheLongestFittingExtensionNamesTheFormatsAnOutputAsksFor) {
+  const FormatRegistry& r = FormatRegistry::builtin();
+  auto ids = [&r](const char* name) {
+    std::set<std::string> s;
+    for (const auto* f : writableFormatsNamedBy(r, name)) s.insert(f->id());
+    return s;
+  };
+  EXPECT_EQ(ids("out/model.safetensors"), std::set<std::string>{"safetensors"});
+  EXPECT_EQ(ids("MODEL.SAFETENSORS"), std::set<std::string>{"safetensors"});
+  EXPECT_EQ(ids("model.safetensors.index.json"), std::set<std::string>{"safetensors"});
+  EXPECT_EQ(ids("model.pth"), std::set<std::string>{"pytorch"});
+  EXPECT_EQ(ids("model.weights.h5"), std::set<std::string>{"keras3-weights-h5"});
+  EXPECT_EQ(ids("model.h5"), (std::set<std::string>{"keras2-h5", "keras3-weights-h5"}));
+  EXPECT_EQ(ids("model.keras"), (std::set<std::string>{"keras2-h5", "keras3-zip"}));
+  EXPECT_TRUE(ids("ckpt/model").empty());
+  EXPECT_TRUE(ids("model.json").empty());
+  EXPECT_TRUE(ids(".h5").empty()) << "a name that is only an extension names no format";
+  EXPECT_TRUE(nameFitsFormat(*r.find("keras2-h5"), "x.weights.h5"));
+  EXPECT_FALSE(nameFitsFormat(*r.find("safetensors"), "x.h5"));
 }

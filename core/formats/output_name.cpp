@@ -1,0 +1,47 @@
+#include "formats/output_name.h"
+
+#include <algorithm>
+#include <cctype>
+#include <string>
+
+namespace graft {
+namespace {
+
+std::string lowerName(const std::filesystem::path& p) {
+  std::string s = p.filename().string();
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+// The length of `format`'s longest extension that ends `name`, 0 when none does. A name that is
+// only the extension (".h5") names no format.
+std::size_t fittingExtensionLength(const CheckpointFormat& format, const std::string& name) {
+  std::size_t best = 0;
+  for (const auto& ext : format.fileExtensions())
+    if (name.size() > ext.size() && name.compare(name.size() - ext.size(), ext.size(), ext) == 0) best = std::max(best, ext.size());
+  return best;
+}
+
+}  // namespace
+
+bool nameFitsFormat(const CheckpointFormat& format, const std::filesystem::path& output) {
+  return fittingExtensionLength(format, lowerName(output)) > 0;
+}
+
+std::vector<const CheckpointFormat*> writableFormatsNamedBy(const FormatRegistry& registry, const std::filesystem::path& output) {
+  const std::string name = lowerName(output);
+  std::vector<const CheckpointFormat*> best;
+  std::size_t bestLength = 0;
+  for (const auto& f : registry.formats()) {
+    const std::size_t n = fittingExtensionLength(*f, name);
+    if (n == 0 || n < bestLength || !f->createWriter()) continue;
+    if (n > bestLength) {
+      best.clear();
+      bestLength = n;
+    }
+    best.push_back(f.get());
+  }
+  return best;
+}
+
+}  // namespace graft
