@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <string>
+#include <utility>
 
 namespace graft {
 namespace {
@@ -22,14 +23,8 @@ std::size_t fittingExtensionLength(const CheckpointFormat& format, const std::st
   return best;
 }
 
-}  // namespace
-
-bool nameFitsFormat(const CheckpointFormat& format, const std::filesystem::path& output) {
-  return fittingExtensionLength(format, lowerName(output)) > 0;
-}
-
-std::vector<const CheckpointFormat*> writableFormatsNamedBy(const FormatRegistry& registry, const std::filesystem::path& output) {
-  const std::string name = lowerName(output);
+// The writable formats with the longest extension ending `name`, and its length.
+std::pair<std::vector<const CheckpointFormat*>, std::size_t> longestNamedBy(const FormatRegistry& registry, const std::string& name) {
   std::vector<const CheckpointFormat*> best;
   std::size_t bestLength = 0;
   for (const auto& f : registry.formats()) {
@@ -41,7 +36,27 @@ std::vector<const CheckpointFormat*> writableFormatsNamedBy(const FormatRegistry
     }
     best.push_back(f.get());
   }
-  return best;
+  return {best, bestLength};
+}
+
+}  // namespace
+
+bool nameFitsFormat(const CheckpointFormat& format, const std::filesystem::path& output) {
+  return fittingExtensionLength(format, lowerName(output)) > 0;
+}
+
+std::vector<const CheckpointFormat*> writableFormatsNamedBy(const FormatRegistry& registry, const std::filesystem::path& output) {
+  return longestNamedBy(registry, lowerName(output)).first;
+}
+
+std::filesystem::path renamedForFormat(const FormatRegistry& registry, const std::filesystem::path& output,
+                                       const CheckpointFormat& format) {
+  const auto extensions = format.fileExtensions();
+  if (extensions.empty() || nameFitsFormat(format, output)) return output;
+  const std::size_t length = longestNamedBy(registry, lowerName(output)).second;
+  if (length == 0) return output;
+  const std::string name = output.filename().string();
+  return output.parent_path() / (name.substr(0, name.size() - length) + extensions.front());
 }
 
 }  // namespace graft

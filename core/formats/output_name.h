@@ -17,4 +17,9 @@ bool nameFitsFormat(const CheckpointFormat& format, const std::filesystem::path&
 // several sharing it (".h5": Keras 2 and Keras 3; ".keras": Keras 2 and the Keras 3 archive).
 std::vector<const CheckpointFormat*> writableFormatsNamedBy(const FormatRegistry& registry, const std::filesystem::path& output);
 
+// `output` renamed for `format` when its name ends with another writable format's extension:
+// "merged.h5" -> "merged.pt" for PyTorch. A name that fits `format`, or names no format, is kept.
+std::filesystem::path renamedForFormat(const FormatRegistry& registry, const std::filesystem::path& output,
+                                       const CheckpointFormat& format);
+
 }  // namespace graft

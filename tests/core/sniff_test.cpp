@@ -102,4 +102,9 @@ TEST(OutputName, TheLongestFittingExtensionNamesTheFormatsAnOutputAsksFor) {
   EXPECT_TRUE(ids(".h5").empty()) << "a name that is only an extension names no format";
   EXPECT_TRUE(nameFitsFormat(*r.find("keras2-h5"), "x.weights.h5"));
   EXPECT_FALSE(nameFitsFormat(*r.find("safetensors"), "x.h5"));
+  EXPECT_EQ(renamedForFormat(r, "out/Merged.H5", *r.find("pytorch")), fs::path("out/Merged.pt"));
+  EXPECT_EQ(renamedForFormat(r, "m.weights.h5", *r.find("safetensors")), fs::path("m.safetensors"));
+  EXPECT_EQ(renamedForFormat(r, "m.safetensors", *r.find("tf-bundle")), fs::path("m.index"));
+  EXPECT_EQ(renamedForFormat(r, "m.weights.h5", *r.find("keras2-h5")), fs::path("m.weights.h5")) << "fits already";
+  EXPECT_EQ(renamedForFormat(r, "ckpt/model", *r.find("pytorch")), fs::path("ckpt/model")) << "names no format";
 }

@@ -269,6 +269,40 @@ TEST_F(Transplant, TheDialogExportsToAnotherFrameworksConventionsAndDtype) {
   EXPECT_TRUE(result->findByKey("batch_normalization.running_var"));
 }
 
+TEST_F(Transplant, AnOutputNamedForAnotherFormatSwitchesTheDialogsFormat) {
+  matchAndSkipConflicts(*window_, doc_);
+  ui::ExportDialog* dialog = window_->showExportDialog();
+  ASSERT_NE(dialog, nullptr);
+  auto* format = dialog->findChild<QComboBox*>(QStringLiteral("format"));
+  ASSERT_NE(format, nullptr);
+  const auto formatFor = [&](const char* name) {
+    dialog->setOutputPath(QString::fromStdString((dir_ / name).string()));
+    return format->currentData().toString().toStdString();
+  };
+  EXPECT_EQ(format->currentData().toString().toStdString(), "keras2-h5") << "the target's format to begin with";
+  EXPECT_EQ(formatFor("merged.pt"), "pytorch");
+  EXPECT_EQ(formatFor("merged"), "pytorch") << "a name without an extension keeps the choice";
+  EXPECT_EQ(formatFor("shards/merged.safetensors.index.json"), "safetensors");
+  EXPECT_EQ(formatFor("merged.h5"), "keras2-h5") << ".h5 fits Keras 2 and Keras 3: the target's format wins";
+  EXPECT_EQ(formatFor("merged.weights.h5"), "keras2-h5") << "a name that fits the chosen format keeps it";
+  EXPECT_EQ(formatFor("MERGED.SAFETENSORS"), "safetensors");
+  const auto choose = [&](const char* id) {
+    const int i = format->findData(QString::fromLatin1(id));
+    format->setCurrentIndex(i);
+    Q_EMIT format->activated(i);  // as when the user picks it
+    return fs::path(dialog->outputPath().toStdString()).filename().string();
+  };
+  EXPECT_EQ(choose("pytorch"), "MERGED.pt") << "choosing a format renames an output named for another";
+  EXPECT_EQ(choose("keras3-weights-h5"), "MERGED.weights.h5");
+  EXPECT_EQ(choose("keras2-h5"), "MERGED.weights.h5") << "a name that fits the chosen format is kept";
+  EXPECT_EQ(choose("safetensors"), "MERGED.safetensors");
+  EXPECT_EQ(format->currentData().toString().toStdString(), "safetensors");
+  QSignalSpy done(dialog->worker(), &ui::ExportWorker::finished);
+  ASSERT_TRUE(dialog->startExport(true));
+  ASSERT_TRUE(done.wait(30000)) << dialog->summaryText().toStdString();
+  EXPECT_EQ(FormatRegistry::builtin().open(dir_ / "MERGED.safetensors")->formatId(), "safetensors");
+}
+
 TEST_F(Transplant, CancelledExportLeavesNothingBehind) {
   matchAndSkipConflicts(*window_, doc_);
   test::TempDir out;

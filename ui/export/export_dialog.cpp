@@ -1,5 +1,7 @@
 #include "export/export_dialog.h"
 
+#include <algorithm>
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDesktopServices>
@@ -18,6 +20,7 @@
 
 #include "export/export_worker.h"
 #include "formats/format_registry.h"
+#include "formats/output_name.h"
 #include "merge/layout_conversion.h"
 #include "plan/plan_document.h"
 #include "text/units.h"
@@ -91,6 +94,28 @@ ExportDialog::ExportDialog(PlanDocument* document, const QString& suggestedPath,
                          "nothing can be written while they remain.").arg(document_->evaluation().conflictCount()));
     exportButton_->setEnabled(false);
   }
+  // A name typed or chosen for another format switches the format (graft-cli's rule,
+  // output_name.h), so that "merged.safetensors" is not written as HDF5. Of two formats that
+  // share the name (".h5"), the target's wins.
+  connect(path_, &QLineEdit::textChanged, this, [this](const QString& text) {
+    const std::filesystem::path name = text.trimmed().toStdString();
+    const FormatRegistry& registry = FormatRegistry::builtin();
+    const CheckpointFormat* current = registry.find(format_->currentData().toString().toStdString());
+    if (current && nameFitsFormat(*current, name)) return;
+    const auto named = writableFormatsNamedBy(registry, name);
+    const std::string targetId = document_->target() ? document_->target()->formatId() : std::string();
+    const auto target = std::find_if(named.begin(), named.end(), [&](const CheckpointFormat* f) { return f->id() == targetId; });
+    const CheckpointFormat* chosen = target != named.end() ? *target : named.size() == 1 ? named.front() : nullptr;
+    if (chosen) format_->setCurrentIndex(format_->findData(QString::fromStdString(chosen->id())));
+  });
+  // And the other way: choosing a format renames an output named for another one.
+  connect(format_, &QComboBox::activated, this, [this](int index) {
+    const CheckpointFormat* chosen = FormatRegistry::builtin().find(format_->itemData(index).toString().toStdString());
+    const QString text = path_->text().trimmed();
+    if (!chosen || text.isEmpty()) return;
+    const std::filesystem::path renamed = renamedForFormat(FormatRegistry::builtin(), text.toStdString(), *chosen);
+    if (renamed != std::filesystem::path(text.toStdString())) path_->setText(QString::fromStdString(renamed.string()));
+  });
   connect(browse, &QPushButton::clicked, this, [this] {
     const QString p = QFileDialog::getSaveFileName(this, tr("Export Result"), path_->text());
     if (!p.isEmpty()) path_->setText(p);
