@@ -12,7 +12,9 @@ class TensorBundleFormat final : public CheckpointFormat {
   std::string id() const override { return "tf-bundle"; }
   std::string displayName() const override { return "TensorFlow checkpoint"; }
   FormatCapability capabilities() const override { return FormatCapability::ReadWrite; }
-  std::vector<std::string> fileExtensions() const override { return {".index"}; }
+  // ".ckpt": TF1 names its checkpoints "model.ckpt" (prefix of model.ckpt.index), so an output
+  // named so stays a TensorFlow checkpoint rather than becoming PyTorch's ".ckpt".
+  std::vector<std::string> fileExtensions() const override { return {".index", ".ckpt"}; }
   SniffResult sniff(const FileProbe& probe) const override;
   std::optional<std::filesystem::path> resolve(const std::filesystem::path& path) const override;
   std::filesystem::path outputFile(const std::filesystem::path& requested) const override;

@@ -128,6 +128,10 @@ TEST(GraftCli, TensorFlowCheckpointListsLikeItsGoldenAndConvertsToAPrefix) {
   std::size_t files = 0;
   for ([[maybe_unused]] const auto& e : fs::directory_iterator(tmp.path())) ++files;
   EXPECT_EQ(files, 3u) << "no temporary files left";
+  // TF1's "model.ckpt" prefix stays a TensorFlow checkpoint, though PyTorch Lightning uses .ckpt.
+  const auto tf1 = cli({"convert", "-q", (dir / "ckpt-1.index").string(), (tmp / "model.ckpt").string()});
+  ASSERT_EQ(tf1.exitCode, 0) << tf1.err;
+  EXPECT_EQ(test::readFile(tmp / "model.ckpt.index"), test::readFile(dir / "ckpt-1.index"));
 
   const auto tree = cli({"ls", (dir / "ckpt-1.index").string()});
   ASSERT_EQ(tree.exitCode, 0) << tree.err;

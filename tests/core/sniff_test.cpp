@@ -97,6 +97,7 @@ TEST(OutputName, TheLongestFittingExtensionNamesTheFormatsAnOutputAsksFor) {
   EXPECT_EQ(ids("model.weights.h5"), std::set<std::string>{"keras3-weights-h5"});
   EXPECT_EQ(ids("model.h5"), (std::set<std::string>{"keras2-h5", "keras3-weights-h5"}));
   EXPECT_EQ(ids("model.keras"), (std::set<std::string>{"keras2-h5", "keras3-zip"}));
+  EXPECT_EQ(ids("model.ckpt"), (std::set<std::string>{"pytorch", "tf-bundle"})) << "Lightning's and TF1's name";
   EXPECT_TRUE(ids("ckpt/model").empty());
   EXPECT_TRUE(ids("model.json").empty());
   EXPECT_TRUE(ids(".h5").empty()) << "a name that is only an extension names no format";
