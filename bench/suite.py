@@ -69,6 +69,7 @@ class Row:
     verdict: str = ""
     guard: float = 0.0         # --check: the lowest acceptable speed ratio
     guard_anchor: "Row" = None  # --check: the row the guard's ratio is taken against, when not `anchor`
+    guard_by_best: bool = False  # --check: compare best times, not medians (runs of tens of ms, where noise only adds)
     value_text: str = ""       # a figure that is not a time (rows parsed from a bench's output)
 
     @property
@@ -85,7 +86,10 @@ class Row:
 
     @property
     def guard_ratio(self):
-        return self.ratio_to(self.guarded_by)
+        anchor = self.guarded_by
+        if self.guard_by_best and anchor and anchor.times and self.times:
+            return min(anchor.times) / min(self.times)
+        return self.ratio_to(anchor)
 
     def ratio_to(self, anchor):
         if not anchor or not anchor.times or not self.times:
@@ -223,6 +227,7 @@ class Suite:
         # Guards sit between the quick run's ratios on the dev VM and those of a graft-cli that
         # does every job twice (docs/performance.md, "Regression guard").
         graft.guard = {"keras2": 0.8, "keras3": 0.8, "safetensors": 1.7, "pytorch": 80}.get(fmt, 0)
+        graft.guard_by_best = True
         self.warm(self.files_of(path, fmt))
         self.alternate(rows, commands, 3 * self.repeats, max_repeats={"torch.load": 2 if model.nbytes > 3e9 else self.repeats}, rss_apart=True)
         ms = graft.median * 1e3
@@ -464,7 +469,7 @@ class Suite:
         return "\n".join(lines) + "\n"
 
     def below_guard(self):
-        return {(r.section, r.subject, r.tool): f"{r.guard_ratio:.2f}x {r.guarded_by.tool}, guard {r.guard}x"
+        return {(r.section, r.subject, r.tool): f"{r.guard_ratio:.2f}x {r.guarded_by.tool}{' (best times)' if r.guard_by_best else ''}, guard {r.guard}x"
                 for r in self.rows if r.guard and r.guard_ratio is not None and r.guard_ratio < r.guard}
 
 
