@@ -2,6 +2,8 @@
 
 #include <sys/resource.h>
 
+#include "io/address_space_budget.h"
+
 namespace graft::cli {
 
 void capAddressSpaceForReading() {
@@ -13,6 +15,7 @@ void capAddressSpaceForReading() {
   const auto lower = [](rlim_t a, rlim_t b) { return a == RLIM_INFINITY ? b : (b == RLIM_INFINITY ? a : (a < b ? a : b)); };
   limit.rlim_cur = lower(lower(limit.rlim_cur, kCap), limit.rlim_max);
   setrlimit(RLIMIT_AS, &limit);
+  enableAddressSpaceBudgets();  // these commands read on one thread
 #endif
 }
 

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "io/address_space_budget.h"
 #include "io/error.h"
 
 namespace graft::hdf5 {
@@ -12,11 +13,25 @@ namespace {
 constexpr hssize_t kMaxAttributeElements = 16 * 1024 * 1024;
 constexpr std::size_t kMaxAttributeBytes = 256 * 1024 * 1024;
 
+// The size of the file `obj` lives in (an in-memory image: the image's size).
+std::uint64_t fileSizeOf(hid_t obj) {
+  const hid_t file = H5Iget_file_id(obj);
+  if (file < 0) return 0;
+  hsize_t size = 0;
+  if (H5Fget_filesize(file, &size) < 0) size = 0;
+  H5Fclose(file);
+  return size;
+}
+
 std::vector<std::string> readVariableLength(hid_t attr, hid_t fileType, hid_t space, std::size_t n) {
   Id memType = typeId(H5Tcopy(H5T_C_S1));
   H5Tset_size(memType.get(), H5T_VARIABLE);
   H5Tset_cset(memType.get(), H5Tget_cset(fileType));
   std::vector<char*> ptrs(n, nullptr);
+  // Each string lies in the file, so all of them, copied once into libhdf5's conversion buffer
+  // and once into ours, fit in twice the file's size; a larger claimed length is a lie.
+  const std::uint64_t budget = 2 * fileSizeOf(attr) + (std::uint64_t{64} << 20);
+  const AddressSpaceBudget limit(budget);
   if (H5Aread(attr, memType.get(), ptrs.data()) < 0) throw Error("cannot read string attribute: " + takeErrorMessage());
   std::vector<std::string> out;
   out.reserve(n);

@@ -1,0 +1,58 @@
+// AddressSpaceBudget: a lower RLIMIT_AS for the length of one library call, once enabled.
+
+#include <gtest/gtest.h>
+
+#include <sys/mman.h>
+#include <sys/resource.h>
+
+#include <cstddef>
+
+#include "io/address_space_budget.h"
+
+using namespace graft;
+
+namespace {
+
+// An mmap, not malloc: a compiler may drop a malloc whose result goes unused.
+bool canMap(std::size_t bytes) {
+  void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) return false;
+  munmap(p, bytes);
+  return true;
+}
+
+rlim_t softLimit() {
+  rlimit l{};
+  getrlimit(RLIMIT_AS, &l);
+  return l.rlim_cur;
+}
+
+}  // namespace
+
+TEST(AddressSpaceBudget, RefusesAnAllocationBeyondItOnlyWhileItHoldsAndOnlyOnceEnabled) {
+#if defined(GRAFT_SANITIZED)
+  GTEST_SKIP() << "budgets are never enabled in sanitizer builds (ASan's shadow memory needs terabytes of address space)";
+#else
+  constexpr std::size_t kGiB = std::size_t{1} << 30;
+  const rlim_t before = softLimit();
+  {
+    const AddressSpaceBudget off(64 << 20);
+    EXPECT_FALSE(off.active()) << "a process that did not enable budgets is never limited";
+    EXPECT_TRUE(canMap(kGiB));
+  }
+  enableAddressSpaceBudgets();
+  {
+    const AddressSpaceBudget budget(64 << 20);
+    EXPECT_TRUE(budget.active());
+    EXPECT_FALSE(canMap(kGiB)) << "1 GiB inside a 64 MiB budget";
+    EXPECT_TRUE(canMap(16 << 20)) << "16 MiB inside a 64 MiB budget";
+    {
+      const AddressSpaceBudget wider(std::uint64_t{8} << 30);
+      EXPECT_FALSE(wider.active()) << "a budget never raises the limit it finds";
+      EXPECT_FALSE(canMap(kGiB));
+    }
+  }
+  EXPECT_EQ(softLimit(), before) << "the limit from before comes back";
+  EXPECT_TRUE(canMap(kGiB));
+#endif
+}
