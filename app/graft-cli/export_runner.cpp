@@ -30,14 +30,11 @@ const CheckpointFormat* outputFormat(const std::string& option, const Checkpoint
     }
     return f;
   }
-  const CheckpointFormat* own = registry.find(like.formatId());
-  if (own && nameFitsFormat(*own, output)) return nullptr;
-  const auto named = writableFormatsNamedBy(registry, output);
-  if (named.empty()) return nullptr;
-  if (named.size() > 1)
-    throw UsageError{"the name " + output.filename().string() + " fits several formats (" + idsOf(named) + "); choose one with --format"};
-  if (!quiet) std::cerr << "format: " << named.front()->id() << ", from the name " << output.filename().string() << '\n';
-  return named.front();
+  const OutputNameChoice choice = formatForOutputName(registry, output, registry.find(like.formatId()));
+  if (!choice.tied.empty())
+    throw UsageError{"the name " + output.filename().string() + " fits several formats (" + idsOf(choice.tied) + "); choose one with --format"};
+  if (choice.format && !quiet) std::cerr << "format: " << choice.format->id() << ", from the name " << output.filename().string() << '\n';
+  return choice.format;
 }
 
 int exportWithProgress(const Checkpoint& source, const Checkpoint& target, const MergeEvaluation& evaluation,

@@ -41,19 +41,22 @@ std::pair<std::vector<const CheckpointFormat*>, std::size_t> longestNamedBy(cons
 
 }  // namespace
 
-bool nameFitsFormat(const CheckpointFormat& format, const std::filesystem::path& output) {
-  return fittingExtensionLength(format, lowerName(output)) > 0;
-}
-
-std::vector<const CheckpointFormat*> writableFormatsNamedBy(const FormatRegistry& registry, const std::filesystem::path& output) {
-  return longestNamedBy(registry, lowerName(output)).first;
+OutputNameChoice formatForOutputName(const FormatRegistry& registry, const std::filesystem::path& output,
+                                     const CheckpointFormat* current, const CheckpointFormat* preferred) {
+  const std::string name = lowerName(output);
+  if (current && fittingExtensionLength(*current, name) > 0) return {};
+  auto named = longestNamedBy(registry, name).first;
+  if (named.size() == 1) return {named.front(), {}};
+  if (preferred && std::find(named.begin(), named.end(), preferred) != named.end()) return {preferred, {}};
+  return {nullptr, std::move(named)};
 }
 
 std::filesystem::path renamedForFormat(const FormatRegistry& registry, const std::filesystem::path& output,
                                        const CheckpointFormat& format) {
   const auto extensions = format.fileExtensions();
-  if (extensions.empty() || nameFitsFormat(format, output)) return output;
-  const std::size_t length = longestNamedBy(registry, lowerName(output)).second;
+  const std::string lower = lowerName(output);
+  if (extensions.empty() || fittingExtensionLength(format, lower) > 0) return output;
+  const std::size_t length = longestNamedBy(registry, lower).second;
   if (length == 0) return output;
   const std::string name = output.filename().string();
   return output.parent_path() / (name.substr(0, name.size() - length) + extensions.front());

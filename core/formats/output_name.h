@@ -10,12 +10,16 @@
 
 namespace graft {
 
-// Whether one of `format`'s extensions ends `output`'s file name (case ignored).
-bool nameFitsFormat(const CheckpointFormat& format, const std::filesystem::path& output);
-
-// The writable formats whose extension ending `output`'s name is the longest: none, one, or
-// several sharing it (".h5": Keras 2 and Keras 3; ".keras": Keras 2 and the Keras 3 archive).
-std::vector<const CheckpointFormat*> writableFormatsNamedBy(const FormatRegistry& registry, const std::filesystem::path& output);
+// What `output`'s name asks of the format an export would otherwise write (`current`, may be
+// null). The name keeps `current` when it fits it or names no writable format (`format` null,
+// `tied` empty); it chooses the one writable format it names, or among several the `preferred`
+// one (the window's target's); several without the preferred one are `tied`: the caller asks.
+struct OutputNameChoice {
+  const CheckpointFormat* format = nullptr;
+  std::vector<const CheckpointFormat*> tied;
+};
+OutputNameChoice formatForOutputName(const FormatRegistry& registry, const std::filesystem::path& output,
+                                     const CheckpointFormat* current, const CheckpointFormat* preferred = nullptr);
 
 // `output` renamed for `format` when its name ends with another writable format's extension:
 // "merged.h5" -> "merged.pt" for PyTorch. A name that fits `format`, or names no format, is kept.

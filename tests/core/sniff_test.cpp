@@ -85,9 +85,12 @@ TEST(Sniffing, RegistryBuildsTheFileDialogFilterFromItsFormats) {
 
 TEST(OutputName, TheLongestFittingExtensionNamesTheFormatsAnOutputAsksFor) {
   const FormatRegistry& r = FormatRegistry::builtin();
-  auto ids = [&r](const char* name) {
+  auto ids = [&r](const char* name) {  // the format chosen, or the tied ones
+    const OutputNameChoice choice = formatForOutputName(r, name, nullptr);
     std::set<std::string> s;
-    for (const auto* f : writableFormatsNamedBy(r, name)) s.insert(f->id());
+    if (choice.format) s.insert(choice.format->id());
+    for (const auto* f : choice.tied) s.insert(f->id());
+    EXPECT_TRUE(!choice.format || choice.tied.empty()) << name;
     return s;
   };
   EXPECT_EQ(ids("out/model.safetensors"), std::set<std::string>{"safetensors"});
@@ -101,8 +104,25 @@ TEST(OutputName, TheLongestFittingExtensionNamesTheFormatsAnOutputAsksFor) {
   EXPECT_TRUE(ids("ckpt/model").empty());
   EXPECT_TRUE(ids("model.json").empty());
   EXPECT_TRUE(ids(".h5").empty()) << "a name that is only an extension names no format";
-  EXPECT_TRUE(nameFitsFormat(*r.find("keras2-h5"), "x.weights.h5"));
-  EXPECT_FALSE(nameFitsFormat(*r.find("safetensors"), "x.h5"));
+}
+
+TEST(OutputName, ANameKeepsAFormatItFitsAndAPreferredFormatWinsATie) {
+  const FormatRegistry& r = FormatRegistry::builtin();
+  const CheckpointFormat* keras2 = r.find("keras2-h5");
+  const CheckpointFormat* keras3 = r.find("keras3-weights-h5");
+  const CheckpointFormat* safetensors = r.find("safetensors");
+  auto kept = [](const OutputNameChoice& c) { return c.format == nullptr && c.tied.empty(); };
+  EXPECT_TRUE(kept(formatForOutputName(r, "x.weights.h5", keras2))) << "Keras 2 also writes .weights.h5";
+  EXPECT_TRUE(kept(formatForOutputName(r, "ckpt/model", safetensors))) << "a name without a format's extension";
+  EXPECT_EQ(formatForOutputName(r, "x.h5", safetensors).tied.size(), 2u);
+  EXPECT_EQ(formatForOutputName(r, "x.h5", safetensors, keras3).format, keras3);
+  EXPECT_EQ(formatForOutputName(r, "x.h5", nullptr, keras2).format, keras2);
+  EXPECT_EQ(formatForOutputName(r, "x.pt", keras2, keras2).format, r.find("pytorch")) << "a preferred format the name does not fit";
+  EXPECT_EQ(formatForOutputName(r, "X.SAFETENSORS", keras2).format, safetensors);
+}
+
+TEST(OutputName, ChoosingAFormatRenamesAnOutputNamedForAnother) {
+  const FormatRegistry& r = FormatRegistry::builtin();
   EXPECT_EQ(renamedForFormat(r, "out/Merged.H5", *r.find("pytorch")), fs::path("out/Merged.pt"));
   EXPECT_EQ(renamedForFormat(r, "m.weights.h5", *r.find("safetensors")), fs::path("m.safetensors"));
   EXPECT_EQ(renamedForFormat(r, "m.safetensors", *r.find("tf-bundle")), fs::path("m.index"));

@@ -101,11 +101,8 @@ ExportDialog::ExportDialog(PlanDocument* document, const QString& suggestedPath,
     const std::filesystem::path name = text.trimmed().toStdString();
     const FormatRegistry& registry = FormatRegistry::builtin();
     const CheckpointFormat* current = registry.find(format_->currentData().toString().toStdString());
-    if (current && nameFitsFormat(*current, name)) return;
-    const auto named = writableFormatsNamedBy(registry, name);
-    const std::string targetId = document_->target() ? document_->target()->formatId() : std::string();
-    const auto target = std::find_if(named.begin(), named.end(), [&](const CheckpointFormat* f) { return f->id() == targetId; });
-    const CheckpointFormat* chosen = target != named.end() ? *target : named.size() == 1 ? named.front() : nullptr;
+    const CheckpointFormat* targets = document_->target() ? registry.find(document_->target()->formatId()) : nullptr;
+    const CheckpointFormat* chosen = formatForOutputName(registry, name, current, targets).format;
     if (chosen) format_->setCurrentIndex(format_->findData(QString::fromStdString(chosen->id())));
   });
   // And the other way: choosing a format renames an output named for another one.
