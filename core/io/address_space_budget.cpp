@@ -24,18 +24,23 @@ bool addressSpaceInUse(std::uint64_t& bytes) {
 
 }  // namespace
 
+bool lowerAddressSpaceLimit(std::uint64_t bytes, std::uint64_t* previous) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_AS, &limit) != 0) return false;
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur <= bytes) return false;
+  if (previous) *previous = limit.rlim_cur;
+  limit.rlim_cur = static_cast<rlim_t>(bytes);
+  return setrlimit(RLIMIT_AS, &limit) == 0;
+}
+
 void enableAddressSpaceBudgets() { enabled = true; }
+bool addressSpaceBudgetsEnabled() { return enabled; }
 
 AddressSpaceBudget::AddressSpaceBudget(std::uint64_t bytes) {
-  if (!enabled) return;
-  rlimit limit{};
   std::uint64_t inUse = 0;
-  if (getrlimit(RLIMIT_AS, &limit) != 0 || !addressSpaceInUse(inUse)) return;
+  if (!enabled || !addressSpaceInUse(inUse)) return;
   const std::uint64_t wanted = inUse + bytes < inUse ? UINT64_MAX : inUse + bytes;
-  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur <= wanted) return;  // already as tight
-  previous_ = limit.rlim_cur;
-  limit.rlim_cur = static_cast<rlim_t>(wanted);
-  active_ = setrlimit(RLIMIT_AS, &limit) == 0;
+  active_ = lowerAddressSpaceLimit(wanted, &previous_);
 }
 
 AddressSpaceBudget::~AddressSpaceBudget() {

@@ -12,7 +12,12 @@
 
 namespace graft {
 
+// Lowers this process's soft RLIMIT_AS to `bytes`; a limit already as low, set by whoever
+// started us, stays. Returns whether it lowered it, and then the limit before in `previous`.
+bool lowerAddressSpaceLimit(std::uint64_t bytes, std::uint64_t* previous = nullptr);
+
 void enableAddressSpaceBudgets();
+bool addressSpaceBudgetsEnabled();
 
 class AddressSpaceBudget {
  public:

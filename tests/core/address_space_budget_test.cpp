@@ -6,6 +6,7 @@
 #include <sys/resource.h>
 
 #include <cstddef>
+#include <cstdint>
 
 #include "io/address_space_budget.h"
 
@@ -54,5 +55,25 @@ TEST(AddressSpaceBudget, RefusesAnAllocationBeyondItOnlyWhileItHoldsAndOnlyOnceE
   }
   EXPECT_EQ(softLimit(), before) << "the limit from before comes back";
   EXPECT_TRUE(canMap(kGiB));
+#endif
+}
+
+TEST(AddressSpaceBudget, LoweringTheLimitNeverRaisesIt) {
+#if defined(GRAFT_SANITIZED)
+  GTEST_SKIP() << "ASan's shadow memory needs terabytes of address space";
+#else
+  constexpr std::uint64_t kLow = std::uint64_t{256} << 30, kHigher = std::uint64_t{512} << 30;
+  const rlim_t before = softLimit();
+  if (before != RLIM_INFINITY && before <= kLow) GTEST_SKIP() << "started under a limit of " << before << " bytes already";
+  std::uint64_t previous = 0;
+  ASSERT_TRUE(lowerAddressSpaceLimit(kLow, &previous));
+  EXPECT_EQ(previous, before);
+  EXPECT_EQ(softLimit(), kLow);
+  EXPECT_FALSE(lowerAddressSpaceLimit(kHigher)) << "a higher limit is no lowering";
+  EXPECT_EQ(softLimit(), kLow);
+  rlimit restore{};
+  getrlimit(RLIMIT_AS, &restore);
+  restore.rlim_cur = before;
+  ASSERT_EQ(setrlimit(RLIMIT_AS, &restore), 0);
 #endif
 }

@@ -1,6 +1,7 @@
 #include "io/hdf5/hdf5_attributes.h"
 
 #include <cstring>
+#include <optional>
 
 #include "io/address_space_budget.h"
 #include "io/error.h"
@@ -30,8 +31,8 @@ std::vector<std::string> readVariableLength(hid_t attr, hid_t fileType, hid_t sp
   std::vector<char*> ptrs(n, nullptr);
   // Each string lies in the file, so all of them, copied once into libhdf5's conversion buffer
   // and once into ours, fit in twice the file's size; a larger claimed length is a lie.
-  const std::uint64_t budget = 2 * fileSizeOf(attr) + (std::uint64_t{64} << 20);
-  const AddressSpaceBudget limit(budget);
+  std::optional<AddressSpaceBudget> limit;
+  if (addressSpaceBudgetsEnabled()) limit.emplace(2 * fileSizeOf(attr) + (std::uint64_t{64} << 20));
   if (H5Aread(attr, memType.get(), ptrs.data()) < 0) throw Error("cannot read string attribute: " + takeErrorMessage());
   std::vector<std::string> out;
   out.reserve(n);
