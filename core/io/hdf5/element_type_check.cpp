@@ -13,14 +13,15 @@ std::string bitsOf(std::uint64_t first, std::uint64_t count) {
 
 // The value bits (offset, precision) of an integer or float type must lie inside its bytes, and
 // a float's sign, exponent and mantissa inside its value bits.
-std::string numberProblem(hid_t type, const char* kind) {
+std::string numberProblem(hid_t type, H5T_class_t typeClass) {
+  const bool isFloat = typeClass == H5T_FLOAT;
   const std::uint64_t bytes = H5Tget_size(type), precision = H5Tget_precision(type);
   const int offset = H5Tget_offset(type);
-  const std::string what = "a " + std::to_string(bytes) + "-byte " + kind;
+  const std::string what = "a " + std::to_string(bytes) + "-byte " + (isFloat ? "float" : "integer");
   if (bytes == 0 || precision == 0 || offset < 0) return what + " with no value bits";
   if (static_cast<std::uint64_t>(offset) + precision > 8 * bytes)
     return what + " whose value is said to be in " + bitsOf(static_cast<std::uint64_t>(offset), precision);
-  if (H5Tget_class(type) != H5T_FLOAT) return {};
+  if (!isFloat) return {};
   std::size_t sign = 0, exponentAt = 0, exponentBits = 0, mantissaAt = 0, mantissaBits = 0;
   if (H5Tget_fields(type, &sign, &exponentAt, &exponentBits, &mantissaAt, &mantissaBits) < 0)
     return what + " whose fields cannot be read";
@@ -34,9 +35,9 @@ std::string numberProblem(hid_t type, const char* kind) {
 
 std::string elementTypeProblem(hid_t type) {
   auto l = lock();
-  switch (H5Tget_class(type)) {
-    case H5T_INTEGER: return numberProblem(type, "integer");
-    case H5T_FLOAT: return numberProblem(type, "float");
+  switch (const H5T_class_t typeClass = H5Tget_class(type)) {
+    case H5T_INTEGER:
+    case H5T_FLOAT: return numberProblem(type, typeClass);
     case H5T_ENUM: {
       Id base = typeId(H5Tget_super(type));
       return base ? elementTypeProblem(base.get()) : "an enum with no base type";
